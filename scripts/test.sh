@@ -39,6 +39,13 @@ cmake --build --preset host --target cppcheck
 step "host: ctest"
 run_ctest host
 
+if compgen -G 'tests/fuzz/fuzz_*.c' >/dev/null; then
+  step "fuzz: libFuzzer + ASan + UBSan, \${PICMON_FUZZ_SECONDS:-10} s per target"
+  cmake --preset fuzz -DPICMON_FUZZ_SECONDS="${PICMON_FUZZ_SECONDS:-10}" >/dev/null
+  cmake --build --preset fuzz -j "$jobs"
+  run_ctest fuzz -L fuzz
+fi
+
 for preset in x86_64-musl aarch64-musl; do
   step "$preset: configure (third-party sysroot built once per build tree), build"
   start=$(date +%s)
