@@ -20,6 +20,18 @@ struct rt_job_record {
 
 #define RT_JOB_F_CPU_MEASURED 0x1u
 
+/* The job a Model is executing right now, as the supervisor sees it at a tick (a consistent snapshot
+ * of the slot's in-flight fields), so that a job still running past its deadline is reported at the
+ * next tick and not only when it finally ends. */
+struct rt_job_inflight {
+	uint64_t seq;     /* job number of the running job; 0 when no job has ever begun */
+	pm_ns release_ns; /* its activation */
+	pm_ns start_ns;   /* its pm_job_begin() */
+	uint32_t running; /* 1 between pm_job_begin() and pm_job_end() */
+	uint32_t reserved;
+	pm_ns heartbeat_ns; /* last sign of life of the client (job begin/end or explicit beat) */
+};
+
 /* The timing contract of a time-critical Model (spec.scheduling or its Schedule task). */
 struct rt_timing_spec {
 	pm_ns period_ns;            /* > 0 */
