@@ -1,0 +1,181 @@
+/* pthread-based implementation of hal/thread.h: mmap'ed, populated stacks; scheduling applied inside
+ * the new thread so a refusal degrades that thread instead of failing pthread_create. */
+#include "hal/thread.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MIN_STACK (64u * 1024u)
+
+static int to_linux_policy(enum hal_sched_policy policy)
+{
+	switch (policy) {
+	case HAL_SCHED_FIFO:
+		return SCHED_FIFO;
+	case HAL_SCHED_RR:
+		return SCHED_RR;
+	case HAL_SCHED_OTHER:
+		break;
+	}
+	return SCHED_OTHER;
+}
+
+const char *hal_sched_policy_name(enum hal_sched_policy policy)
+{
+	switch (policy) {
+	case HAL_SCHED_FIFO:
+		return "SCHED_FIFO";
+	case HAL_SCHED_RR:
+		return "SCHED_RR";
+	case HAL_SCHED_OTHER:
+		break;
+	}
+	return "SCHED_OTHER";
+}
+
+int hal_cpu_count(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_CONF);
+	return n > 0 ? (int)n : 1;
+}
+
+static bool mask_is_empty(const uint64_t *mask)
+{
+	for (size_t i = 0; i < HAL_CPU_MASK_WORDS; i++) {
+		if (mask[i] != 0) {
+			return false;
+		}
+	}
+	return true;
+}
+
+pm_status hal_thread_apply_self(const struct hal_thread_attr *attr, struct hal_thread_grant *grant)
+{
+	if (attr == NULL || grant == NULL) {
+		return PM_ERR_INVAL;
+	}
+	memset(grant, 0, sizeof(*grant));
+	grant->policy = HAL_SCHED_OTHER;
+	grant->affinity_granted = true;
+	if (attr->name != NULL) {
+		char name[16];
+		strncpy(name, attr->name, sizeof(name) - 1);
+		name[sizeof(name) - 1] = '\0';
+		(void)pthread_setname_np(pthread_self(), name); /* cosmetic: failure changes nothing */
+	}
+	if (!mask_is_empty(attr->cpu_mask)) {
+		cpu_set_t set;
+		CPU_ZERO(&set);
+		for (int cpu = 0; cpu < HAL_CPU_MASK_WORDS * 64 && cpu < CPU_SETSIZE; cpu++) {
+			if ((attr->cpu_mask[cpu / 64] >> (cpu % 64)) & 1u) {
+				CPU_SET((size_t)cpu, &set);
+			}
+		}
+		if (sched_setaffinity(0, sizeof(set), &set) != 0) {
+			grant->affinity_granted = false;
+			grant->affinity_status = pm_status_from_errno(errno);
+		}
+	}
+	if (attr->policy == HAL_SCHED_OTHER) {
+		grant->policy_granted = true;
+		return PM_OK;
+	}
+	struct sched_param param;
+	memset(&param, 0, sizeof(param));
+	param.sched_priority = attr->priority;
+	int rc = pthread_setschedparam(pthread_self(), to_linux_policy(attr->policy), &param);
+	if (rc == 0) {
+		grant->policy_granted = true;
+		grant->policy = attr->policy;
+		grant->priority = attr->priority;
+	} else {
+		grant->policy_status = pm_status_from_errno(rc);
+	}
+	return PM_OK;
+}
+
+static void *trampoline(void *raw)
+{
+	struct hal_thread *t = raw;
+	(void)hal_thread_apply_self(&t->attr, &t->grant);
+	atomic_store(&t->started, 1);
+	return t->fn(t->arg);
+}
+
+pm_status hal_thread_start(struct hal_thread *t, const struct hal_thread_attr *attr, void *(*fn)(void *),
+                           void *arg)
+{
+	if (t == NULL || attr == NULL || fn == NULL) {
+		return PM_ERR_INVAL;
+	}
+	memset(t, 0, sizeof(*t));
+	t->attr = *attr;
+	t->fn = fn;
+	t->arg = arg;
+	long page = sysconf(_SC_PAGESIZE);
+	size_t pagesz = page > 0 ? (size_t)page : 4096u;
+	size_t size = attr->stack_size < MIN_STACK ? MIN_STACK : attr->stack_size;
+	size = (size + pagesz - 1) / pagesz * pagesz;
+	/* MAP_POPULATE pre-faults the whole stack: with mlockall no fault happens on the RT path. */
+	void *stack =
+	    mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (stack == MAP_FAILED) {
+		return pm_status_from_errno(errno);
+	}
+	t->stack = stack;
+	t->stack_size = size;
+	pthread_attr_t pattr;
+	int rc = pthread_attr_init(&pattr);
+	if (rc == 0) {
+		rc = pthread_attr_setstack(&pattr, stack, size);
+	}
+	pthread_t tid;
+	if (rc == 0) {
+		rc = pthread_create(&tid, &pattr, trampoline, t);
+	}
+	(void)pthread_attr_destroy(&pattr);
+	if (rc != 0) {
+		(void)munmap(stack, size);
+		t->stack = NULL;
+		return pm_status_from_errno(rc);
+	}
+	t->handle = (uintptr_t)tid;
+	t->joinable = true;
+	/* Bounded handshake: the thread applies its attributes within microseconds. */
+	for (int i = 0; i < 2000 && atomic_load(&t->started) == 0; i++) {
+		struct timespec ms = { 0, 1000000 };
+		(void)nanosleep(&ms, NULL);
+	}
+	return atomic_load(&t->started) ? PM_OK : PM_ERR_TIMEOUT;
+}
+
+pm_status hal_thread_join(struct hal_thread *t)
+{
+	if (t == NULL || !t->joinable) {
+		return PM_ERR_INVAL;
+	}
+	int rc = pthread_join((pthread_t)t->handle, NULL);
+	if (rc != 0) {
+		return pm_status_from_errno(rc);
+	}
+	t->joinable = false;
+	if (t->stack != NULL) {
+		(void)munmap(t->stack, t->stack_size);
+		t->stack = NULL;
+	}
+	return PM_OK;
+}
+
+pm_status hal_memory_lock_all(void)
+{
+	if (mlockall(MCL_CURRENT | MCL_FUTURE) != 0) {
+		return pm_status_from_errno(errno);
+	}
+	return PM_OK;
+}
