@@ -8,7 +8,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config file dpkg-dev
   musl-tools musl-dev musl-dev:arm64
   gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
-  qemu-user-static
+  qemu-user-static qemu-system-arm cpio
   libyaml-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev libjsmn-dev
   clang clang-format clang-tidy cppcheck libclang-rt-14-dev
   etcd-server etcd-client

@@ -78,5 +78,8 @@ qemu-aarch64-static build/aarch64-musl/app/picmon --version
 step "aarch64-musl: ctest under qemu-aarch64-static"
 run_ctest aarch64-musl
 
+step "aarch64-musl: the test binaries on a real ARM64 kernel (qemu-system-aarch64 VM, -smp 4 -nic none)"
+qemu/vm-run.sh build/aarch64-musl qemu/payload-tests.sh 600
+
 step "summary"
 cat "$summary"
