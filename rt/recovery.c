@@ -24,7 +24,8 @@ static void expire(struct rt_restart_state *st, pm_ns now)
 		keep_from++;
 	}
 	if (keep_from > 0) {
-		memmove(st->history, st->history + keep_from, (st->count - keep_from) * sizeof(st->history[0]));
+		memmove(st->history, st->history + keep_from,
+		        (st->count - keep_from) * sizeof(st->history[0]));
 		st->count -= keep_from;
 	}
 }

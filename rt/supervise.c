@@ -36,7 +36,7 @@ static void copy_str(char *dst, size_t cap, const char *src)
 }
 
 static void record_base(struct rt_record *rec, const struct rt_sup *s, uint32_t kind, pm_ns now,
-			const struct rt_sup_sink *sink)
+                        const struct rt_sup_sink *sink)
 {
 	memset(rec, 0, sizeof(*rec));
 	rec->kind = kind;
@@ -58,8 +58,8 @@ static void emit(struct rt_sup_sink *sink, const struct rt_record *rec)
 	}
 }
 
-static void emit_event(struct rt_sup *s, struct rt_sup_sink *sink, pm_ns now, const char *type, uint32_t severity,
-		       const char *message)
+static void emit_event(struct rt_sup *s, struct rt_sup_sink *sink, pm_ns now, const char *type,
+                       uint32_t severity, const char *message)
 {
 	struct rt_record rec;
 	record_base(&rec, s, RT_REC_EVENT, now, sink);
@@ -179,8 +179,8 @@ static void set_status(struct rt_sup *s, uint32_t to, pm_ns now, struct rt_sup_s
 	rt_tb_str(&tb, " cycles, tolerated ");
 	rt_tb_u64(&tb, s->spec.max_violations);
 	uint32_t severity = to == RT_SUP_EXPIRED  ? RT_SEV_CRITICAL
-			    : to == RT_SUP_FAILED ? RT_SEV_WARNING
-						  : RT_SEV_INFO;
+	                    : to == RT_SUP_FAILED ? RT_SEV_WARNING
+	                                          : RT_SEV_INFO;
 	/* A truncated message is still worth sending: the fields above carry the facts. */
 	emit_event(s, sink, now, "supervision", severity, msg);
 
@@ -207,7 +207,7 @@ static void begin_call(struct rt_sup *s, uint32_t *from)
 }
 
 static void end_call(struct rt_sup *s, uint32_t from, pm_ns now, struct rt_sup_sink *sink,
-		     struct rt_sup_escalation *esc)
+                     struct rt_sup_escalation *esc)
 {
 	evaluate(s, now, sink);
 	if (esc == NULL) {
@@ -239,14 +239,15 @@ static bool spec_valid(const struct rt_timing_spec *spec)
 }
 
 pm_status rt_sup_init(struct rt_sup *s, const char *name, const struct rt_timing_spec *spec,
-		      const struct rt_escalation_spec *escalation, pm_ns tick_ns, bool estimated)
+                      const struct rt_escalation_spec *escalation, pm_ns tick_ns, bool estimated)
 {
 	if (s == NULL || name == NULL || spec == NULL || tick_ns <= 0 || name[0] == '\0' ||
 	    strnlen(name, PM_MAX_NAME) >= PM_MAX_NAME || !spec_valid(spec)) {
 		return PM_ERR_INVAL;
 	}
-	if (escalation != NULL && ((escalation->actions & ~(RT_ESC_EVENT | RT_ESC_SIGNAL | RT_ESC_RESTART)) != 0 ||
-				   ((escalation->actions & RT_ESC_SIGNAL) != 0 && escalation->signal <= 0))) {
+	if (escalation != NULL &&
+	    ((escalation->actions & ~(RT_ESC_EVENT | RT_ESC_SIGNAL | RT_ESC_RESTART)) != 0 ||
+	     ((escalation->actions & RT_ESC_SIGNAL) != 0 && escalation->signal <= 0))) {
 		return PM_ERR_INVAL;
 	}
 	memset(s, 0, sizeof(*s));
@@ -287,7 +288,8 @@ static void do_activate(struct rt_sup *s, pm_ns at, pm_ns now, struct rt_sup_sin
 	set_status(s, RT_SUP_OK, now, sink, "supervision activated");
 }
 
-pm_status rt_sup_activate(struct rt_sup *s, pm_ns now, struct rt_sup_sink *sink, struct rt_sup_escalation *esc)
+pm_status rt_sup_activate(struct rt_sup *s, pm_ns now, struct rt_sup_sink *sink,
+                          struct rt_sup_escalation *esc)
 {
 	if (s == NULL) {
 		return PM_ERR_INVAL;
@@ -299,7 +301,8 @@ pm_status rt_sup_activate(struct rt_sup *s, pm_ns now, struct rt_sup_sink *sink,
 	return PM_OK;
 }
 
-pm_status rt_sup_deactivate(struct rt_sup *s, pm_ns now, struct rt_sup_sink *sink, struct rt_sup_escalation *esc)
+pm_status rt_sup_deactivate(struct rt_sup *s, pm_ns now, struct rt_sup_sink *sink,
+                            struct rt_sup_escalation *esc)
 {
 	if (s == NULL) {
 		return PM_ERR_INVAL;
@@ -334,7 +337,7 @@ static int64_t floor_div(int64_t a, int64_t b)
 /* Reports every slot up to `last` that is neither filled nor reported yet as a missing activation.
  * The loop is bounded by the record cap; slots beyond it are counted without a record each. */
 static void report_missing(struct rt_sup *s, int64_t last, pm_ns now, pm_ns last_release,
-			   struct rt_sup_sink *sink)
+                           struct rt_sup_sink *sink)
 {
 	int64_t from = s->reported_slot > s->filled_slot ? s->reported_slot : s->filled_slot;
 	if (last <= from) {
@@ -372,8 +375,8 @@ static pm_ns last_release_ns(const struct rt_sup *s)
 }
 
 /* A job seen begun for the first time: `lost` activations before it are known only by number. */
-static void on_activation(struct rt_sup *s, uint64_t seq, pm_ns release, pm_ns start, uint64_t lost, pm_ns now,
-			  struct rt_sup_sink *sink)
+static void on_activation(struct rt_sup *s, uint64_t seq, pm_ns release, pm_ns start, uint64_t lost,
+                          pm_ns now, struct rt_sup_sink *sink)
 {
 	s->last_begun_seq = seq;
 	if (!s->anchored) {
@@ -398,7 +401,8 @@ static void on_activation(struct rt_sup *s, uint64_t seq, pm_ns release, pm_ns s
 			assumed = j - 1;
 		}
 		if (assumed > s->filled_slot) {
-			int64_t accounted = s->reported_slot > s->filled_slot ? s->reported_slot : s->filled_slot;
+			int64_t accounted =
+			    s->reported_slot > s->filled_slot ? s->reported_slot : s->filled_slot;
 			if (assumed > accounted) {
 				s->cycle += (uint64_t)(assumed - accounted);
 			}
@@ -427,19 +431,24 @@ static void on_activation(struct rt_sup *s, uint64_t seq, pm_ns release, pm_ns s
 		s->filled_slot = j;
 		return;
 	}
-	/* Off the grid by more than the tolerance, or a second activation in a filled slot. First the
-	 * slots that were certainly missed before this activation began, then the irregular one. */
-	int64_t missed = floor_div(start - s->anchor_ns - tol - s->grace_ns - 1, period);
-	report_missing(s, missed, now, prev_release, sink);
-	s->cycle++;
-	struct violation v = {
-		.constraint = RT_CONSTRAINT_ALIVE,
-		.job_seq = seq,
-		.observed_ns = release - prev_release,
-		.limit_ns = period,
-		.certain_ns = start,
-	};
-	violate(s, sink, &v, now);
+	/* Off the grid by more than the tolerance, or a second activation in a filled slot. The slots
+	 * before the nearest one were missed; the nearest one is this late or early activation, judged
+	 * once: not again when a tick already reported it missing. */
+	bool duplicate = j <= s->filled_slot;
+	if (!duplicate) {
+		report_missing(s, j - 1, now, prev_release, sink);
+	}
+	if (duplicate || j > s->reported_slot) {
+		s->cycle++;
+		struct violation v = {
+			.constraint = RT_CONSTRAINT_ALIVE,
+			.job_seq = seq,
+			.observed_ns = release - prev_release,
+			.limit_ns = period,
+			.certain_ns = start,
+		};
+		violate(s, sink, &v, now);
+	}
 	reset_grid(s, release, true);
 }
 
@@ -463,7 +472,7 @@ static void activate_implicitly(struct rt_sup *s, pm_ns at, pm_ns now, struct rt
 }
 
 pm_status rt_sup_job(struct rt_sup *s, const struct rt_job_record *rec, pm_ns now, struct rt_sup_sink *sink,
-		     struct rt_sup_escalation *esc)
+                     struct rt_sup_escalation *esc)
 {
 	if (s == NULL || rec == NULL) {
 		return PM_ERR_INVAL;
@@ -541,7 +550,7 @@ pm_status rt_sup_job(struct rt_sup *s, const struct rt_job_record *rec, pm_ns no
 }
 
 pm_status rt_sup_tick(struct rt_sup *s, const struct rt_job_inflight *inflight, pm_ns now,
-		      struct rt_sup_sink *sink, struct rt_sup_escalation *esc)
+                      struct rt_sup_sink *sink, struct rt_sup_escalation *esc)
 {
 	if (s == NULL || inflight == NULL) {
 		return PM_ERR_INVAL;
@@ -557,7 +566,7 @@ pm_status rt_sup_tick(struct rt_sup *s, const struct rt_job_inflight *inflight, 
 	}
 	if (inflight->seq > s->last_begun_seq) {
 		on_activation(s, inflight->seq, inflight->release_ns, inflight->start_ns,
-			      inflight->seq - s->last_begun_seq - 1, now, sink);
+		              inflight->seq - s->last_begun_seq - 1, now, sink);
 	}
 	/* A job still running past its deadline: report it now, not when (or whether) it ends. */
 	pm_ns limit_at = rt_ns_add_sat(inflight->release_ns, s->spec.deadline_ns);
@@ -575,7 +584,8 @@ pm_status rt_sup_tick(struct rt_sup *s, const struct rt_job_inflight *inflight, 
 		s->inflight_missed_next = (s->inflight_missed_next + 1) % 4u;
 	}
 	/* Missing activations: every slot whose due + tolerance + grace has passed unfilled. */
-	int64_t missed = floor_div(now - s->anchor_ns - s->spec.release_tolerance_ns - s->grace_ns, s->spec.period_ns);
+	int64_t missed =
+	    floor_div(now - s->anchor_ns - s->spec.release_tolerance_ns - s->grace_ns, s->spec.period_ns);
 	report_missing(s, missed, now, last_release_ns(s), sink);
 	end_call(s, from, now, sink, esc);
 	return PM_OK;
@@ -594,7 +604,7 @@ static const struct rt_sched_sample *find_tid(const struct rt_sched_sample *samp
 }
 
 pm_status rt_sup_est_sample(struct rt_sup *s, const struct rt_sched_sample *samples, size_t n, pm_ns now,
-			    struct rt_sup_sink *sink, struct rt_sup_escalation *esc)
+                            struct rt_sup_sink *sink, struct rt_sup_escalation *esc)
 {
 	if (s == NULL || (samples == NULL && n > 0) || n > PM_MAX_THREADS_PER_MODEL) {
 		return PM_ERR_INVAL;
@@ -718,7 +728,9 @@ pm_status rt_sup_write_json(const struct rt_sup *s, pm_ns real_offset_ns, char *
 	json_key(&tb, "averageExecutionTime", true);
 	rt_tb_f6(&tb, m->execution.mean / (double)PM_NS_PER_MS);
 	json_key(&tb, "executionTimeVariance", true);
-	rt_tb_f6(&tb, rt_welford_variance(&m->execution) / ((double)PM_NS_PER_MS * (double)PM_NS_PER_MS));
+	/* ms^2: microsecond jitter squared is 1e-6 ms^2, so nine decimals keep it visible. */
+	rt_tb_fixed(&tb, rt_welford_variance(&m->execution) / ((double)PM_NS_PER_MS * (double)PM_NS_PER_MS),
+	            9);
 	json_key(&tb, "schedulingLatency", true);
 	rt_tb_f6(&tb, m->sched_latency.mean / (double)PM_NS_PER_MS);
 	json_ms(&tb, "schedulingLatencyMax", m->sched_latency.count > 0 ? m->sched_latency.max : 0);

@@ -97,20 +97,37 @@ void rt_tb_ns_as_ms(struct rt_textbuf *tb, int64_t ns)
 	frac6(tb, mag % 1000000u);
 }
 
-void rt_tb_f6(struct rt_textbuf *tb, double v)
+void rt_tb_fixed(struct rt_textbuf *tb, double v, unsigned decimals)
 {
-	if (!isfinite(v) || fabs(v) >= 9e12) {
+	static const double scale[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9 };
+	assert(decimals <= 9);
+	/* |v| * 10^decimals must stay below 9e18 to fit the integer that is printed. */
+	if (!isfinite(v) || fabs(v) * scale[decimals] >= 9e18) {
 		put(tb, "null", 4);
 		return;
 	}
-	/* |v| * 1e6 < 9e18 fits int64: print the rounded fixed-point value. */
-	double scaled = round(fabs(v) * 1e6);
-	uint64_t u = (uint64_t)scaled;
+	uint64_t u = (uint64_t)round(fabs(v) * scale[decimals]);
+	uint64_t one = (uint64_t)scale[decimals];
 	if (v < 0 && u != 0) {
 		put(tb, "-", 1);
 	}
-	rt_tb_u64(tb, u / 1000000u);
-	frac6(tb, u % 1000000u);
+	rt_tb_u64(tb, u / one);
+	if (decimals == 0) {
+		return;
+	}
+	char d[10];
+	uint64_t frac = u % one;
+	d[0] = '.';
+	for (unsigned i = decimals; i >= 1; i--) {
+		d[i] = (char)('0' + (frac % 10));
+		frac /= 10;
+	}
+	put(tb, d, decimals + 1);
+}
+
+void rt_tb_f6(struct rt_textbuf *tb, double v)
+{
+	rt_tb_fixed(tb, v, 6);
 }
 
 /* Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's civil_from_days). */
@@ -164,6 +181,7 @@ void rt_tb_rfc3339(struct rt_textbuf *tb, int64_t real_ns)
 	two(tb, (unsigned)((sod / 60) % 60), ':');
 	two(tb, (unsigned)(sod % 60), '.');
 	unsigned ms = (unsigned)(rem / 1000000);
-	char md[5] = { (char)('0' + ms / 100), (char)('0' + (ms / 10) % 10), (char)('0' + ms % 10), 'Z', '"' };
+	char md[5] = { (char)('0' + ms / 100), (char)('0' + (ms / 10) % 10), (char)('0' + ms % 10), 'Z',
+		       '"' };
 	put(tb, md, sizeof(md));
 }

@@ -22,7 +22,9 @@ void rt_tb_u64(struct rt_textbuf *tb, uint64_t v);
 void rt_tb_i64(struct rt_textbuf *tb, int64_t v);
 /* Nanoseconds as milliseconds with six decimals (exact, no floating point). */
 void rt_tb_ns_as_ms(struct rt_textbuf *tb, int64_t ns);
-/* A finite double with six decimals; null for NaN/inf or magnitudes beyond 9e12. */
+/* A finite double with `decimals` (0..9) decimals; null for NaN/inf or when |v| * 10^decimals >= 9e18. */
+void rt_tb_fixed(struct rt_textbuf *tb, double v, unsigned decimals);
+/* rt_tb_fixed with six decimals. */
 void rt_tb_f6(struct rt_textbuf *tb, double v);
 /* Realtime ns as RFC 3339 UTC with milliseconds, e.g. "2026-11-22T00:14:00.123Z" (with quotes). */
 void rt_tb_rfc3339(struct rt_textbuf *tb, int64_t real_ns);

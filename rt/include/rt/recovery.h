@@ -10,7 +10,7 @@
 #include "rt/time.h"
 
 struct rt_restart_policy {
-	uint32_t max_restarts;    /* restarts allowed per window, 1..PM_MAX_RESTARTS_PER_WINDOW */
+	uint32_t max_restarts; /* restarts allowed per window, 1..PM_MAX_RESTARTS_PER_WINDOW */
 	uint32_t reserved;
 	pm_ns window_ns;          /* sliding window of the budget, > 0 */
 	pm_ns backoff_initial_ns; /* wait before the 2nd restart in a window; doubles for each further one */
@@ -25,7 +25,8 @@ enum rt_restart_verdict {
 
 struct rt_restart_state {
 	struct rt_restart_policy policy;
-	pm_ns history[PM_MAX_RESTARTS_PER_WINDOW]; /* times of the restarts still in the window, oldest first */
+	pm_ns
+	    history[PM_MAX_RESTARTS_PER_WINDOW]; /* times of the restarts still in the window, oldest first */
 	uint32_t count;
 	uint32_t exhausted;
 	uint64_t total; /* restarts over the whole run */

@@ -93,7 +93,7 @@ enum rt_check_result {
 };
 
 struct rt_sup_check_state {
-	uint32_t result;     /* enum rt_check_result of the latest check */
+	uint32_t result; /* enum rt_check_result of the latest check */
 	uint32_t reserved;
 	pm_ns last_check_ns; /* mono time of the latest check */
 	uint64_t checked;
@@ -102,16 +102,16 @@ struct rt_sup_check_state {
 
 /* Safety metrics of the HLD Model template, plus the counters an assessor needs to trust them. */
 struct rt_sup_metrics {
-	uint64_t jobs;            /* completed jobs (estimated mode: period windows judged) */
-	uint64_t jobs_lost;       /* sequence gaps: records lost to a full client ring */
-	uint64_t bad_records;     /* records out of order, duplicated or with end < start (ignored) */
+	uint64_t jobs;        /* completed jobs (estimated mode: period windows judged) */
+	uint64_t jobs_lost;   /* sequence gaps: records lost to a full client ring */
+	uint64_t bad_records; /* records out of order, duplicated or with end < start (ignored) */
 	uint64_t deadline_miss_count;
 	uint64_t budget_overrun_count;
 	uint64_t alive_failure_count;
 	uint64_t constraints_checked;
 	uint64_t constraint_violations;
-	uint64_t reports_coalesced; /* violations counted but not emitted as separate records */
-	struct rt_welford response; /* end - release */
+	uint64_t reports_coalesced;  /* violations counted but not emitted as separate records */
+	struct rt_welford response;  /* end - release */
 	struct rt_welford execution; /* cpu_ns when measured, else end - start (estimated: CPU per window) */
 	struct rt_welford sched_latency; /* start - release (estimated: run-queue wait per timeslice) */
 	struct rt_histogram response_hist;
@@ -123,13 +123,13 @@ struct rt_sup {
 	char name[PM_MAX_NAME];
 	struct rt_timing_spec spec;
 	struct rt_escalation_spec escalation;
-	pm_ns grace_ns; /* one supervisor tick */
+	pm_ns grace_ns;     /* one supervisor tick */
 	uint32_t estimated; /* 1: supervised from schedstat (no client library) */
 	uint32_t status;    /* enum rt_sup_status */
 	pm_ns status_since_ns;
 
 	/* Activation grid. */
-	uint32_t anchored;       /* 0 until the first activation after rt_sup_activate */
+	uint32_t anchored; /* 0 until the first activation after rt_sup_activate */
 	uint32_t reserved;
 	pm_ns anchor_ns;         /* release of slot 0 */
 	int64_t filled_slot;     /* newest slot with an activation */
@@ -163,34 +163,34 @@ struct rt_sup {
  * `estimated` selects supervision from schedstat (rt_sup_est_sample) instead of job records.
  * `escalation` may be NULL (event only). Returns PM_ERR_INVAL for a bad argument. */
 pm_status rt_sup_init(struct rt_sup *s, const char *name, const struct rt_timing_spec *spec,
-		      const struct rt_escalation_spec *escalation, pm_ns tick_ns, bool estimated);
+                      const struct rt_escalation_spec *escalation, pm_ns tick_ns, bool estimated);
 
 /* Starts supervision (the Model attached, or was restarted): DEACTIVATED/EXPIRED -> OK, clears the
  * tolerance window and the activation grid and expects the first activation within one period.
  * Statistics are kept. Job sequence numbers restart (a new attachment counts from 1). */
 pm_status rt_sup_activate(struct rt_sup *s, pm_ns now, struct rt_sup_sink *sink,
-			  struct rt_sup_escalation *esc);
+                          struct rt_sup_escalation *esc);
 
 /* Stops supervision (the Model detached or was stopped on purpose): -> DEACTIVATED, no checks. */
 pm_status rt_sup_deactivate(struct rt_sup *s, pm_ns now, struct rt_sup_sink *sink,
-			    struct rt_sup_escalation *esc);
+                            struct rt_sup_escalation *esc);
 
 /* Feeds one completed job, in ring order, observed at `now`. A job fed while DEACTIVATED activates
  * supervision first (at its release). Returns PM_ERR_STATE in estimated mode. */
 pm_status rt_sup_job(struct rt_sup *s, const struct rt_job_record *rec, pm_ns now, struct rt_sup_sink *sink,
-		     struct rt_sup_escalation *esc);
+                     struct rt_sup_escalation *esc);
 
 /* The tick: the in-flight snapshot taken after draining the ring, at `now`. Detects jobs running past
  * their deadline and missing activations. */
 pm_status rt_sup_tick(struct rt_sup *s, const struct rt_job_inflight *inflight, pm_ns now,
-		      struct rt_sup_sink *sink, struct rt_sup_escalation *esc);
+                      struct rt_sup_sink *sink, struct rt_sup_escalation *esc);
 
 /* Estimated mode: cumulative schedstat of the Model's threads at `now` (any cadence; a window is
  * judged each time a period has elapsed since the last one). The first call sets the baseline; a
  * thread not seen before joins at the next window. Returns PM_ERR_INVAL when n exceeds
  * PM_MAX_THREADS_PER_MODEL, PM_ERR_STATE when the Model is supervised from job records. */
 pm_status rt_sup_est_sample(struct rt_sup *s, const struct rt_sched_sample *samples, size_t n, pm_ns now,
-			    struct rt_sup_sink *sink, struct rt_sup_escalation *esc);
+                            struct rt_sup_sink *sink, struct rt_sup_escalation *esc);
 
 /* Stable names: "DEACTIVATED", "OK", "FAILED", "EXPIRED"; "Timing Constraint", "Alive", "Budget";
  * "NotChecked", "Pass", "Fail". Never NULL. */
