@@ -84,6 +84,17 @@ static void check_done(struct rt_sup *s, uint32_t which, bool pass, pm_ns now)
 	}
 }
 
+/* The tolerance window keeps the cycles of the newest max_violations + 1 violations. */
+static void window_push(struct rt_sup *s)
+{
+	uint32_t keep = s->spec.max_violations + 1;
+	s->viol_cycle[s->viol_next] = s->cycle;
+	s->viol_next = (s->viol_next + 1) % keep;
+	if (s->viol_count < keep) {
+		s->viol_count++;
+	}
+}
+
 struct violation {
 	uint32_t constraint; /* enum rt_constraint */
 	uint64_t job_seq;
@@ -112,13 +123,7 @@ static void violate(struct rt_sup *s, struct rt_sup_sink *sink, const struct vio
 	check_done(s, which, false, now);
 	s->m.constraint_violations++;
 
-	/* The tolerance window keeps the cycles of the newest max_violations + 1 violations. */
-	uint32_t keep = s->spec.max_violations + 1;
-	s->viol_cycle[s->viol_next] = s->cycle;
-	s->viol_next = (s->viol_next + 1) % keep;
-	if (s->viol_count < keep) {
-		s->viol_count++;
-	}
+	window_push(s);
 
 	if (s->reports_this_call >= PM_MAX_SUP_REPORTS) {
 		s->m.reports_coalesced++;
@@ -357,14 +362,16 @@ static void report_missing(struct rt_sup *s, int64_t last, pm_ns now, pm_ns last
 		violate(s, sink, &v, now);
 	}
 	/* After a long stall of the monitor itself: the remaining slots are counted, not listed. */
-	for (int64_t k = emitted; k < n && k < INT32_MAX; k++) {
-		s->cycle++;
-		s->m.alive_failure_count++;
-		s->m.constraint_violations++;
-		s->m.constraints_checked++;
-		s->m.checks[RT_CHECK_ALIVE].checked++;
-		s->m.checks[RT_CHECK_ALIVE].failed++;
-		s->m.reports_coalesced++;
+	uint64_t rest = (uint64_t)(n - emitted);
+	s->cycle += rest;
+	s->m.alive_failure_count += rest;
+	s->m.constraint_violations += rest;
+	s->m.constraints_checked += rest;
+	s->m.checks[RT_CHECK_ALIVE].checked += rest;
+	s->m.checks[RT_CHECK_ALIVE].failed += rest;
+	s->m.reports_coalesced += rest;
+	for (uint64_t i = 0; i < rest && i <= s->spec.max_violations; i++) {
+		window_push(s);
 	}
 	s->reported_slot = last;
 }

@@ -17,6 +17,8 @@
 #include "rt/stats.h"
 #include "rt/supervise.h"
 
+#include "../../rt/textbuf.h" /* internal to rt/, tested here */
+
 #define MS PM_NS_PER_MS
 #define US PM_NS_PER_US
 #define TICK MS
@@ -364,6 +366,28 @@ static void test_missing_activations_each_period(void **state)
 	run_sim(&s2, NULL, 0, T0 + 11 * MS + 500 * US, T0 + 12 * MS, TICK, c2);
 	assert_int_equal(s2.m.alive_failure_count, 1);
 	free(c2);
+	free(c);
+}
+
+static void test_monitor_stall_coalesced(void **state)
+{
+	(void)state;
+	static struct rt_sup s;
+	struct capture *c = capture_new();
+	struct sim_job jobs[1] = { regular(0) };
+	assert_int_equal(rt_sup_init(&s, "vision", &spec_10_8_2, NULL, TICK, false), PM_OK);
+	run_records(&s, jobs, 1, c);
+	c->n = 0;
+	/* One tick after 1000 silent periods: slots 1..1000 are certainly missing (1001 not yet). */
+	struct rt_job_inflight in = { .seq = 1, .release_ns = jobs[0].release, .start_ns = jobs[0].start };
+	pm_ns now = T0 + 10000 * MS + 1500 * US;
+	assert_int_equal(rt_sup_tick(&s, &in, now, &c->sink, NULL), PM_OK);
+	assert_int_equal(s.m.alive_failure_count, 1000);
+	assert_int_equal(s.m.constraint_violations, 1000);
+	assert_int_equal(count_violations(c, RT_CONSTRAINT_ALIVE), PM_MAX_SUP_REPORTS);
+	assert_int_equal(s.m.reports_coalesced, 1000 - PM_MAX_SUP_REPORTS);
+	assert_int_equal(s.status, RT_SUP_EXPIRED);
+	assert_int_equal(rt_sup_window_violations(&s), spec_10_8_2.max_violations + 1);
 	free(c);
 }
 
@@ -906,6 +930,45 @@ static void test_json_parsed_back(void **state)
 	free(c);
 }
 
+static void test_textbuf(void **state)
+{
+	(void)state;
+	char buf[128];
+	struct rt_textbuf tb;
+	rt_tb_init(&tb, buf, sizeof(buf));
+	rt_tb_ns_as_ms(&tb, -1500000);
+	rt_tb_str(&tb, " ");
+	rt_tb_i64(&tb, INT64_MIN);
+	assert_false(tb.overflow);
+	assert_string_equal(buf, "-1.500000 -9223372036854775808");
+	rt_tb_init(&tb, buf, sizeof(buf));
+	rt_tb_f6(&tb, 0.0 / 0.0);
+	rt_tb_str(&tb, " ");
+	rt_tb_f6(&tb, -0.0000004);
+	rt_tb_str(&tb, " ");
+	rt_tb_fixed(&tb, 2.5, 0);
+	rt_tb_str(&tb, " ");
+	rt_tb_fixed(&tb, 1e10, 9);
+	assert_string_equal(buf, "null 0.000000 3 null");
+	rt_tb_init(&tb, buf, sizeof(buf));
+	rt_tb_json_str(&tb, "a\"b\\c\n\x01");
+	assert_string_equal(buf, "\"a\\\"b\\\\c\\u000a\\u0001\"");
+	rt_tb_init(&tb, buf, sizeof(buf));
+	rt_tb_rfc3339(&tb, 0);
+	rt_tb_rfc3339(&tb, -1);
+	rt_tb_rfc3339(&tb, INT64_C(951782400) * PM_NS_PER_S + 999999999); /* leap day 2000 */
+	assert_false(tb.overflow);
+	assert_string_equal(
+	    buf, "\"1970-01-01T00:00:00.000Z\"\"1969-12-31T23:59:59.999Z\"\"2000-02-29T00:00:00.999Z\"");
+	char small[4];
+	rt_tb_init(&tb, small, sizeof(small));
+	rt_tb_str(&tb, "abc");
+	assert_false(tb.overflow);
+	rt_tb_str(&tb, "d");
+	assert_true(tb.overflow);
+	assert_string_equal(small, "abc");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -914,6 +977,7 @@ int main(void)
 		cmocka_unit_test(test_faults_records_only),
 		cmocka_unit_test(test_overrun_detected_at_next_tick),
 		cmocka_unit_test(test_missing_activations_each_period),
+		cmocka_unit_test(test_monitor_stall_coalesced),
 		cmocka_unit_test(test_off_grid_activation),
 		cmocka_unit_test(test_status_tolerance_boundary),
 		cmocka_unit_test(test_sequence_gaps_and_bad_records),
@@ -923,6 +987,7 @@ int main(void)
 		cmocka_unit_test(test_histogram),
 		cmocka_unit_test(test_estimated_from_schedstat),
 		cmocka_unit_test(test_json_parsed_back),
+		cmocka_unit_test(test_textbuf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,8 +2,11 @@
  * supervisor tick of one Model each time), side by side with `cyclictest -m -q -p PRIO -i 1000` run in
  * the same time window with the same policy. Prints p50/p99/max of both and the p99 ratio.
  *
- *   bench_supervisor_wakeup [--duration S] [--prio P] [--interval-us US] [--cyclictest PATH|none]
+ *   bench_supervisor_wakeup [--duration S] [--rounds N] [--prio P] [--interval-us US]
+ *                           [--cyclictest PATH|none]
  *
+ * Each round runs both for S seconds (default 60); with N > 1 rounds the pooled figures average out the
+ * phase of the two 1 ms grids against each other, which decides who waits when both wake on one CPU.
  * Policy: SCHED_FIFO at P (default 80) when the kernel grants it to this thread, in which case
  * cyclictest gets -p P too; otherwise both run SCHED_OTHER (cyclictest without -p). */
 #include <errno.h>
@@ -27,6 +30,7 @@
 
 struct options {
 	double duration_s;
+	int rounds;
 	int prio;
 	long interval_us;
 	const char *cyclictest;
@@ -218,6 +222,8 @@ static int parse_args(int argc, char **argv, struct options *opt)
 	for (int i = 1; i < argc; i++) {
 		if (i + 1 < argc && strcmp(argv[i], "--duration") == 0) {
 			opt->duration_s = strtod(argv[++i], NULL);
+		} else if (i + 1 < argc && strcmp(argv[i], "--rounds") == 0) {
+			opt->rounds = atoi(argv[++i]);
 		} else if (i + 1 < argc && strcmp(argv[i], "--prio") == 0) {
 			opt->prio = atoi(argv[++i]);
 		} else if (i + 1 < argc && strcmp(argv[i], "--interval-us") == 0) {
@@ -226,23 +232,120 @@ static int parse_args(int argc, char **argv, struct options *opt)
 			opt->cyclictest = argv[++i];
 		} else {
 			fprintf(stderr,
-			        "usage: %s [--duration S] [--prio P] [--interval-us US] [--cyclictest "
-			        "PATH|none]\n",
+			        "usage: %s [--duration S] [--rounds N] [--prio P] [--interval-us US] "
+			        "[--cyclictest PATH|none]\n",
 			        argv[0]);
 			return -1;
 		}
 	}
-	if (opt->duration_s <= 0 || opt->prio < 1 || opt->prio > 99 || opt->interval_us < 100) {
+	if (opt->duration_s <= 0 || opt->rounds < 1 || opt->rounds > 100 || opt->prio < 1 || opt->prio > 99 ||
+	    opt->interval_us < 100) {
 		fprintf(stderr, "bad option value\n");
 		return -1;
 	}
 	return 0;
 }
 
+static void hist_add_ns(struct hist *h, int64_t ns)
+{
+	/* Whole microseconds, truncated, as cyclictest records them. */
+	long us = ns < 0 ? 0 : (long)(ns / 1000);
+	if (us >= HIST_US) {
+		h->overflows++;
+	} else {
+		h->count[us]++;
+	}
+	h->total++;
+	if (us > h->max_us) {
+		h->max_us = us;
+	}
+}
+
+static void hist_merge(struct hist *into, const struct hist *from)
+{
+	for (long i = 0; i < HIST_US; i++) {
+		into->count[i] += from->count[i];
+	}
+	into->total += from->total;
+	into->overflows += from->overflows;
+	if (from->max_us > into->max_us) {
+		into->max_us = from->max_us;
+	}
+}
+
+static void print_pair(const char *label, const struct hist *ours, const struct hist *ct, int ct_ok)
+{
+	int64_t o99 = quantile_hist(ours, 0.99);
+	printf("%-10s %-18s %8lld %8lld %8ld\n", label, "picmon supervisor",
+	       (long long)quantile_hist(ours, 0.50), (long long)o99, ours->max_us);
+	if (!ct_ok) {
+		return;
+	}
+	int64_t c99 = quantile_hist(ct, 0.99);
+	printf("%-10s %-18s %8lld %8lld %8ld   p99 ratio %.3f\n", label, "cyclictest",
+	       (long long)quantile_hist(ct, 0.50), (long long)c99, ct->max_us,
+	       c99 > 0 ? (double)o99 / (double)c99 : 0.0);
+}
+
+/* One side-by-side round: cyclictest and the supervisor thread over the same `loops` ticks. */
+static int run_round(struct run *r, struct hist *ours, struct hist *ct, int *ct_ok)
+{
+	const struct options *opt = r->opt;
+	/* cyclictest is started first: a fork() after our thread runs would make its pages copy-on-write
+	 * and charge the first write to each with a page fault in the measured thread. */
+	char histfile[] = "/tmp/bench_supervisor_hist_XXXXXX";
+	int hfd = mkstemp(histfile);
+	pid_t ct_pid = -1;
+	if (hfd >= 0 && strcmp(opt->cyclictest, "none") != 0) {
+		close(hfd);
+		ct_pid = start_cyclictest(opt, r->fifo, r->loops, histfile);
+	}
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	struct sched_param sp = { .sched_priority = opt->prio };
+	if (r->fifo) {
+		pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
+		pthread_attr_setschedpolicy(&attr, SCHED_FIFO);
+		pthread_attr_setschedparam(&attr, &sp);
+	}
+	pthread_t th;
+	r->tick_work_max_ns = 0;
+	int rc = pthread_create(&th, &attr, measure, r);
+	pthread_attr_destroy(&attr);
+	if (rc != 0) {
+		fprintf(stderr, "pthread_create: %s\n", strerror(rc));
+		return -1;
+	}
+	pthread_join(th, NULL);
+	*ct_ok = 0;
+	if (ct_pid > 0) {
+		int st = 0;
+		if (waitpid(ct_pid, &st, 0) == ct_pid && WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
+		    read_histfile(histfile, ct) == 0 && ct->total > 0) {
+			*ct_ok = 1;
+		} else {
+			fprintf(stderr, "cyclictest failed (status %d)\n", st);
+		}
+	}
+	if (hfd >= 0) {
+		unlink(histfile);
+	}
+	for (long i = 0; i < r->loops; i++) {
+		hist_add_ns(ours, r->lat_ns[i]);
+	}
+	qsort(r->lat_ns, (size_t)r->loops, sizeof(int64_t), cmp_i64);
+	printf("           picmon in ns: p50 %lld, p99 %lld, max %lld; tick work max %lld ns\n",
+	       (long long)quantile_sorted(r->lat_ns, r->loops, 0.50),
+	       (long long)quantile_sorted(r->lat_ns, r->loops, 0.99), (long long)r->lat_ns[r->loops - 1],
+	       (long long)r->tick_work_max_ns);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct options opt = {
-		.duration_s = 60, .prio = 80, .interval_us = 1000, .cyclictest = "cyclictest"
+		.duration_s = 60, .rounds = 1, .prio = 80, .interval_us = 1000, .cyclictest = "cyclictest"
 	};
 	if (parse_args(argc, argv, &opt) != 0) {
 		return 2;
@@ -250,78 +353,50 @@ int main(int argc, char **argv)
 	long loops = (long)(opt.duration_s * 1e6 / (double)opt.interval_us);
 	struct run r = { .opt = &opt, .loops = loops };
 	r.lat_ns = calloc((size_t)loops, sizeof(int64_t));
-	static struct hist ct;
-	if (r.lat_ns == NULL) {
+	static struct hist ours, ct, ours_all, ct_all;
+	if (r.lat_ns == NULL || loops < 1) {
 		return 1;
 	}
 	if (mlockall(MCL_CURRENT | MCL_FUTURE) != 0) {
 		perror("mlockall (continuing unlocked)");
 	}
-
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 256 * 1024);
-	pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
-	struct sched_param sp = { .sched_priority = opt.prio };
-	pthread_attr_setschedpolicy(&attr, SCHED_FIFO);
-	pthread_attr_setschedparam(&attr, &sp);
-	pthread_t th;
-	r.fifo = 1;
-	int rc = pthread_create(&th, &attr, measure, &r);
-	if (rc == EPERM) {
-		/* Not permitted: the same measurement under SCHED_OTHER, and cyclictest likewise. */
-		r.fifo = 0;
-		pthread_attr_setinheritsched(&attr, PTHREAD_INHERIT_SCHED);
-		fprintf(stderr, "SCHED_FIFO %d refused (EPERM): both run SCHED_OTHER\n", opt.prio);
-		rc = pthread_create(&th, &attr, measure, &r);
-	}
-	if (rc != 0) {
-		fprintf(stderr, "pthread_create: %s\n", strerror(rc));
+	/* Whether SCHED_FIFO is granted decides cyclictest's policy too: ask for this thread first. */
+	struct sched_param probe = { .sched_priority = opt.prio };
+	r.fifo = pthread_setschedparam(pthread_self(), SCHED_FIFO, &probe) == 0;
+	struct sched_param other = { .sched_priority = 0 };
+	if (r.fifo && pthread_setschedparam(pthread_self(), SCHED_OTHER, &other) != 0) {
+		fprintf(stderr, "could not return the main thread to SCHED_OTHER\n");
 		return 1;
 	}
-	char histfile[] = "/tmp/bench_supervisor_hist_XXXXXX";
-	int hfd = mkstemp(histfile);
-	pid_t ct_pid = -1;
-	if (hfd >= 0 && strcmp(opt.cyclictest, "none") != 0) {
-		close(hfd);
-		ct_pid = start_cyclictest(&opt, r.fifo, loops, histfile);
+	if (!r.fifo) {
+		fprintf(stderr, "SCHED_FIFO %d refused: both run SCHED_OTHER\n", opt.prio);
 	}
-	pthread_join(th, NULL);
-	int ct_ok = 0;
-	if (ct_pid > 0) {
-		int st = 0;
-		if (waitpid(ct_pid, &st, 0) == ct_pid && WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
-		    read_histfile(histfile, &ct) == 0 && ct.total > 0) {
-			ct_ok = 1;
-		} else {
-			fprintf(stderr, "cyclictest failed (status %d)\n", st);
+	printf("policy: %s%s, interval %ld us, %ld loops (%.0f s) x %d round(s), cpus online %ld\n",
+	       r.fifo ? "SCHED_FIFO" : "SCHED_OTHER", r.fifo ? " (same priority for both)" : "",
+	       opt.interval_us, loops, opt.duration_s, opt.rounds, sysconf(_SC_NPROCESSORS_ONLN));
+	int all_ct_ok = 1;
+	for (int round = 1; round <= opt.rounds; round++) {
+		memset(&ours, 0, sizeof(ours));
+		memset(&ct, 0, sizeof(ct));
+		int ct_ok = 0;
+		if (run_round(&r, &ours, &ct, &ct_ok) != 0) {
+			return 1;
 		}
+		char label[24];
+		snprintf(label, sizeof(label), "round %d", round);
+		printf("%-10s %-18s %8s %8s %8s   (wake-up latency, us)\n", "", "", "p50", "p99", "max");
+		print_pair(label, &ours, &ct, ct_ok);
+		hist_merge(&ours_all, &ours);
+		hist_merge(&ct_all, &ct);
+		all_ct_ok = all_ct_ok && ct_ok;
 	}
-	unlink(histfile);
-
-	qsort(r.lat_ns, (size_t)loops, sizeof(int64_t), cmp_i64);
-	/* cyclictest truncates to whole microseconds; compare on the same scale. */
-	int64_t p50 = quantile_sorted(r.lat_ns, loops, 0.50);
-	int64_t p99 = quantile_sorted(r.lat_ns, loops, 0.99);
-	int64_t mx = r.lat_ns[loops - 1];
-	printf("policy: %s, interval %ld us, %ld loops (%.0f s), cpus online %ld\n",
-	       r.fifo ? "SCHED_FIFO" : "SCHED_OTHER", opt.interval_us, loops, opt.duration_s,
-	       sysconf(_SC_NPROCESSORS_ONLN));
-	if (r.fifo) {
-		printf("priority: %d (both)\n", opt.prio);
+	if (opt.rounds > 1) {
+		print_pair("all", &ours_all, &ct_all, all_ct_ok);
 	}
-	printf("%-22s %10s %10s %10s\n", "wake-up latency [us]", "p50", "p99", "max");
-	printf("%-22s %10lld %10lld %10lld   (ns: %lld / %lld / %lld; tick work max %lld ns)\n",
-	       "picmon supervisor", (long long)(p50 / 1000), (long long)(p99 / 1000), (long long)(mx / 1000),
-	       (long long)p50, (long long)p99, (long long)mx, (long long)r.tick_work_max_ns);
-	if (ct_ok) {
-		int64_t c50 = quantile_hist(&ct, 0.50);
-		int64_t c99 = quantile_hist(&ct, 0.99);
-		printf("%-22s %10lld %10lld %10ld   (%llu samples, %llu overflows)\n", "cyclictest",
-		       (long long)c50, (long long)c99, ct.max_us, (unsigned long long)ct.total,
-		       (unsigned long long)ct.overflows);
+	if (all_ct_ok) {
+		int64_t c99 = quantile_hist(&ct_all, 0.99);
 		printf("p99 ratio picmon/cyclictest: %.3f (target <= 1.1)\n",
-		       c99 > 0 ? (double)(p99 / 1000) / (double)c99 : 0.0);
+		       c99 > 0 ? (double)quantile_hist(&ours_all, 0.99) / (double)c99 : 0.0);
 	}
 	free(r.lat_ns);
 	return 0;
