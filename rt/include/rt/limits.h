@@ -25,6 +25,9 @@
 #define PM_JOB_RING_SIZE 256        /* job records per Model slot (power of two) */
 #define PM_RECORD_RING_SIZE 8192    /* records per RT-thread -> writer ring (power of two) */
 #define PM_HISTOGRAM_BUCKETS 32     /* response/execution time histogram buckets */
+#define PM_MAX_SUP_TOLERANCE 64     /* max_violations a Model may tolerate per supervision window */
+#define PM_MAX_SUP_REPORTS 64       /* violation records one supervisor call emits at most (rest coalesced) */
+#define PM_MAX_RESTARTS_PER_WINDOW 32 /* restart budget per recovery window */
 
 _Static_assert((PM_JOB_RING_SIZE & (PM_JOB_RING_SIZE - 1)) == 0, "PM_JOB_RING_SIZE: power of two");
 _Static_assert((PM_RECORD_RING_SIZE & (PM_RECORD_RING_SIZE - 1)) == 0, "PM_RECORD_RING_SIZE: power of two");

@@ -1,0 +1,403 @@
+/* Benchmark: wake-up latency of a supervisor-like thread sleeping to absolute 1 ms ticks (and doing a
+ * supervisor tick of one Model each time), side by side with `cyclictest -m -q -p PRIO -i 1000` run in
+ * the same time window with the same policy. Prints p50/p99/max of both and the p99 ratio.
+ *
+ *   bench_supervisor_wakeup [--duration S] [--rounds N] [--prio P] [--interval-us US]
+ *                           [--cyclictest PATH|none]
+ *
+ * Each round runs both for S seconds (default 60); with N > 1 rounds the pooled figures average out the
+ * phase of the two 1 ms grids against each other, which decides who waits when both wake on one CPU.
+ * Policy: SCHED_FIFO at P (default 80) when the kernel grants it to this thread, in which case
+ * cyclictest gets -p P too; otherwise both run SCHED_OTHER (cyclictest without -p). */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rt/supervise.h"
+
+#define HIST_US 20000 /* cyclictest histogram range: latencies above 20 ms count as overflows */
+
+struct options {
+	double duration_s;
+	int rounds;
+	int prio;
+	long interval_us;
+	const char *cyclictest;
+};
+
+struct run {
+	const struct options *opt;
+	long loops;
+	int64_t *lat_ns; /* one per loop */
+	int64_t tick_work_max_ns;
+	int fifo; /* 1 when SCHED_FIFO was granted */
+	int policy_err;
+};
+
+static int64_t ts_ns(const struct timespec *t)
+{
+	return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
+}
+
+static struct timespec ns_ts(int64_t ns)
+{
+	struct timespec t = { .tv_sec = (time_t)(ns / 1000000000), .tv_nsec = (long)(ns % 1000000000) };
+	return t;
+}
+
+static bool drop_record(void *ctx, const struct rt_record *rec)
+{
+	(void)ctx;
+	(void)rec;
+	return true;
+}
+
+static void *measure(void *arg)
+{
+	struct run *r = arg;
+	/* A Model the supervisor checks every tick, so that the thread does a supervisor's work. */
+	static struct rt_sup sup;
+	struct rt_timing_spec spec = { .period_ns = 10000000,
+		                       .deadline_ns = 8000000,
+		                       .budget_ns = 2000000,
+		                       .release_tolerance_ns = 500000,
+		                       .max_violations = 2,
+		                       .window_jobs = 10 };
+	struct rt_sup_sink sink = { .emit = drop_record };
+	int64_t interval = r->opt->interval_us * 1000;
+	if (rt_sup_init(&sup, "bench", &spec, NULL, interval, false) != PM_OK) {
+		fprintf(stderr, "rt_sup_init failed\n");
+		return NULL;
+	}
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	int64_t next = ts_ns(&now) + interval;
+	if (rt_sup_activate(&sup, ts_ns(&now), &sink, NULL) != PM_OK) {
+		return NULL;
+	}
+	uint64_t seq = 0;
+	for (long i = 0; i < r->loops; i++) {
+		struct timespec target = ns_ts(next);
+		int rc;
+		do {
+			rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &target, NULL);
+		} while (rc == EINTR);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		int64_t woke = ts_ns(&now);
+		r->lat_ns[i] = woke - next;
+		/* The supervisor's work: a synthetic Model that activates every 10 ticks. */
+		struct rt_job_inflight in = { 0 };
+		if (i % 10 == 0) {
+			seq++;
+		}
+		in.seq = seq;
+		in.release_ns = next - (i % 10) * interval;
+		in.start_ns = in.release_ns;
+		in.running = (i % 10) < 2;
+		(void)rt_sup_tick(&sup, &in, woke, &sink, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (ts_ns(&now) - woke > r->tick_work_max_ns) {
+			r->tick_work_max_ns = ts_ns(&now) - woke;
+		}
+		next += interval;
+	}
+	return NULL;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a;
+	int64_t y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Smallest value with at least q of the samples at or below it (same rule for both tools). */
+static int64_t quantile_sorted(const int64_t *v, long n, double q)
+{
+	long k = (long)((double)n * q + 0.999999);
+	if (k < 1) {
+		k = 1;
+	}
+	return v[k - 1];
+}
+
+struct hist {
+	uint64_t count[HIST_US];
+	uint64_t total;
+	uint64_t overflows;
+	long max_us;
+};
+
+static int64_t quantile_hist(const struct hist *h, double q)
+{
+	uint64_t need = (uint64_t)((double)h->total * q + 0.999999);
+	uint64_t seen = 0;
+	for (long i = 0; i < HIST_US; i++) {
+		seen += h->count[i];
+		if (seen >= need && need > 0) {
+			return i;
+		}
+	}
+	return h->max_us; /* in the overflow */
+}
+
+static int read_histfile(const char *path, struct hist *h)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		return -1;
+	}
+	char line[256];
+	while (fgets(line, sizeof(line), f) != NULL) {
+		long us;
+		unsigned long long n;
+		if (line[0] != '#' && sscanf(line, "%ld %llu", &us, &n) == 2 && us >= 0 && us < HIST_US) {
+			h->count[us] += n;
+			h->total += n;
+		} else if (sscanf(line, "# Max Latencies: %ld", &us) == 1) {
+			h->max_us = us;
+		} else if (sscanf(line, "# Histogram Overflows: %llu", &n) == 1) {
+			h->overflows = n;
+		}
+	}
+	fclose(f);
+	h->total += h->overflows;
+	return 0;
+}
+
+static pid_t start_cyclictest(const struct options *opt, int fifo, long loops, const char *histfile)
+{
+	char prog[256], mflag[] = "-m", qflag[] = "-q";
+	char prio[32], interval[32], nloops[32], hist[32], histarg[300];
+	snprintf(prog, sizeof(prog), "%s", opt->cyclictest);
+	snprintf(prio, sizeof(prio), "-p%d", opt->prio);
+	snprintf(interval, sizeof(interval), "-i%ld", opt->interval_us);
+	snprintf(nloops, sizeof(nloops), "-l%ld", loops);
+	snprintf(hist, sizeof(hist), "-h%d", HIST_US);
+	snprintf(histarg, sizeof(histarg), "--histfile=%s", histfile);
+	char *argv[10];
+	int a = 0;
+	argv[a++] = prog;
+	argv[a++] = mflag;
+	argv[a++] = qflag;
+	if (fifo) {
+		argv[a++] = prio;
+	}
+	argv[a++] = interval;
+	argv[a++] = nloops;
+	argv[a++] = hist;
+	argv[a++] = histarg;
+	argv[a] = NULL;
+	printf("reference: ");
+	for (int i = 0; i < a; i++) {
+		printf("%s ", argv[i]);
+	}
+	printf("\n");
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_WRONLY);
+		if (devnull >= 0) {
+			dup2(devnull, 1);
+		}
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+static int parse_args(int argc, char **argv, struct options *opt)
+{
+	for (int i = 1; i < argc; i++) {
+		if (i + 1 < argc && strcmp(argv[i], "--duration") == 0) {
+			opt->duration_s = strtod(argv[++i], NULL);
+		} else if (i + 1 < argc && strcmp(argv[i], "--rounds") == 0) {
+			opt->rounds = atoi(argv[++i]);
+		} else if (i + 1 < argc && strcmp(argv[i], "--prio") == 0) {
+			opt->prio = atoi(argv[++i]);
+		} else if (i + 1 < argc && strcmp(argv[i], "--interval-us") == 0) {
+			opt->interval_us = atol(argv[++i]);
+		} else if (i + 1 < argc && strcmp(argv[i], "--cyclictest") == 0) {
+			opt->cyclictest = argv[++i];
+		} else {
+			fprintf(stderr,
+			        "usage: %s [--duration S] [--rounds N] [--prio P] [--interval-us US] "
+			        "[--cyclictest PATH|none]\n",
+			        argv[0]);
+			return -1;
+		}
+	}
+	if (opt->duration_s <= 0 || opt->rounds < 1 || opt->rounds > 100 || opt->prio < 1 || opt->prio > 99 ||
+	    opt->interval_us < 100) {
+		fprintf(stderr, "bad option value\n");
+		return -1;
+	}
+	return 0;
+}
+
+static void hist_add_ns(struct hist *h, int64_t ns)
+{
+	/* Whole microseconds, truncated, as cyclictest records them. */
+	long us = ns < 0 ? 0 : (long)(ns / 1000);
+	if (us >= HIST_US) {
+		h->overflows++;
+	} else {
+		h->count[us]++;
+	}
+	h->total++;
+	if (us > h->max_us) {
+		h->max_us = us;
+	}
+}
+
+static void hist_merge(struct hist *into, const struct hist *from)
+{
+	for (long i = 0; i < HIST_US; i++) {
+		into->count[i] += from->count[i];
+	}
+	into->total += from->total;
+	into->overflows += from->overflows;
+	if (from->max_us > into->max_us) {
+		into->max_us = from->max_us;
+	}
+}
+
+static void print_pair(const char *label, const struct hist *ours, const struct hist *ct, int ct_ok)
+{
+	int64_t o99 = quantile_hist(ours, 0.99);
+	printf("%-10s %-18s %8lld %8lld %8ld\n", label, "picmon supervisor",
+	       (long long)quantile_hist(ours, 0.50), (long long)o99, ours->max_us);
+	if (!ct_ok) {
+		return;
+	}
+	int64_t c99 = quantile_hist(ct, 0.99);
+	printf("%-10s %-18s %8lld %8lld %8ld   p99 ratio %.3f\n", label, "cyclictest",
+	       (long long)quantile_hist(ct, 0.50), (long long)c99, ct->max_us,
+	       c99 > 0 ? (double)o99 / (double)c99 : 0.0);
+}
+
+/* One side-by-side round: cyclictest and the supervisor thread over the same `loops` ticks. */
+static int run_round(struct run *r, struct hist *ours, struct hist *ct, int *ct_ok)
+{
+	const struct options *opt = r->opt;
+	/* cyclictest is started first: a fork() after our thread runs would make its pages copy-on-write
+	 * and charge the first write to each with a page fault in the measured thread. */
+	char histfile[] = "/tmp/bench_supervisor_hist_XXXXXX";
+	int hfd = mkstemp(histfile);
+	pid_t ct_pid = -1;
+	if (hfd >= 0 && strcmp(opt->cyclictest, "none") != 0) {
+		close(hfd);
+		ct_pid = start_cyclictest(opt, r->fifo, r->loops, histfile);
+	}
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	struct sched_param sp = { .sched_priority = opt->prio };
+	if (r->fifo) {
+		pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
+		pthread_attr_setschedpolicy(&attr, SCHED_FIFO);
+		pthread_attr_setschedparam(&attr, &sp);
+	}
+	pthread_t th;
+	r->tick_work_max_ns = 0;
+	int rc = pthread_create(&th, &attr, measure, r);
+	pthread_attr_destroy(&attr);
+	if (rc != 0) {
+		fprintf(stderr, "pthread_create: %s\n", strerror(rc));
+		return -1;
+	}
+	pthread_join(th, NULL);
+	*ct_ok = 0;
+	if (ct_pid > 0) {
+		int st = 0;
+		if (waitpid(ct_pid, &st, 0) == ct_pid && WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
+		    read_histfile(histfile, ct) == 0 && ct->total > 0) {
+			*ct_ok = 1;
+		} else {
+			fprintf(stderr, "cyclictest failed (status %d)\n", st);
+		}
+	}
+	if (hfd >= 0) {
+		unlink(histfile);
+	}
+	for (long i = 0; i < r->loops; i++) {
+		hist_add_ns(ours, r->lat_ns[i]);
+	}
+	qsort(r->lat_ns, (size_t)r->loops, sizeof(int64_t), cmp_i64);
+	printf("           picmon in ns: p50 %lld, p99 %lld, max %lld; tick work max %lld ns\n",
+	       (long long)quantile_sorted(r->lat_ns, r->loops, 0.50),
+	       (long long)quantile_sorted(r->lat_ns, r->loops, 0.99), (long long)r->lat_ns[r->loops - 1],
+	       (long long)r->tick_work_max_ns);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct options opt = {
+		.duration_s = 60, .rounds = 1, .prio = 80, .interval_us = 1000, .cyclictest = "cyclictest"
+	};
+	if (parse_args(argc, argv, &opt) != 0) {
+		return 2;
+	}
+	long loops = (long)(opt.duration_s * 1e6 / (double)opt.interval_us);
+	struct run r = { .opt = &opt, .loops = loops };
+	r.lat_ns = calloc((size_t)loops, sizeof(int64_t));
+	static struct hist ours, ct, ours_all, ct_all;
+	if (r.lat_ns == NULL || loops < 1) {
+		return 1;
+	}
+	if (mlockall(MCL_CURRENT | MCL_FUTURE) != 0) {
+		perror("mlockall (continuing unlocked)");
+	}
+	/* Whether SCHED_FIFO is granted decides cyclictest's policy too: ask for this thread first. */
+	struct sched_param probe = { .sched_priority = opt.prio };
+	r.fifo = pthread_setschedparam(pthread_self(), SCHED_FIFO, &probe) == 0;
+	struct sched_param other = { .sched_priority = 0 };
+	if (r.fifo && pthread_setschedparam(pthread_self(), SCHED_OTHER, &other) != 0) {
+		fprintf(stderr, "could not return the main thread to SCHED_OTHER\n");
+		return 1;
+	}
+	if (!r.fifo) {
+		fprintf(stderr, "SCHED_FIFO %d refused: both run SCHED_OTHER\n", opt.prio);
+	}
+	printf("policy: %s%s, interval %ld us, %ld loops (%.0f s) x %d round(s), cpus online %ld\n",
+	       r.fifo ? "SCHED_FIFO" : "SCHED_OTHER", r.fifo ? " (same priority for both)" : "",
+	       opt.interval_us, loops, opt.duration_s, opt.rounds, sysconf(_SC_NPROCESSORS_ONLN));
+	int all_ct_ok = 1;
+	for (int round = 1; round <= opt.rounds; round++) {
+		memset(&ours, 0, sizeof(ours));
+		memset(&ct, 0, sizeof(ct));
+		int ct_ok = 0;
+		if (run_round(&r, &ours, &ct, &ct_ok) != 0) {
+			return 1;
+		}
+		char label[24];
+		snprintf(label, sizeof(label), "round %d", round);
+		printf("%-10s %-18s %8s %8s %8s   (wake-up latency, us)\n", "", "", "p50", "p99", "max");
+		print_pair(label, &ours, &ct, ct_ok);
+		hist_merge(&ours_all, &ours);
+		hist_merge(&ct_all, &ct);
+		all_ct_ok = all_ct_ok && ct_ok;
+	}
+	if (opt.rounds > 1) {
+		print_pair("all", &ours_all, &ct_all, all_ct_ok);
+	}
+	if (all_ct_ok) {
+		int64_t c99 = quantile_hist(&ct_all, 0.99);
+		printf("p99 ratio picmon/cyclictest: %.3f (target <= 1.1)\n",
+		       c99 > 0 ? (double)quantile_hist(&ours_all, 0.99) / (double)c99 : 0.0);
+	}
+	free(r.lat_ns);
+	return 0;
+}
