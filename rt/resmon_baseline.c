@@ -1,0 +1,208 @@
+/* Learned baselines across restarts: a little-endian blob with a CRC-32, keyed by resource type,
+ * resource name and series, so that a 7-day learning period survives a reboot and a reordered
+ * configuration. The caller stores the blob (with the journal). */
+#include <assert.h>
+#include <string.h>
+
+#include "rt/resmon.h"
+
+#define BL_MAGIC 0x4c424d50u /* "PMBL" little-endian */
+#define BL_VERSION 1u
+#define BL_HEADER 16u
+#define BL_SERIES_PATTERN 100u /* series ids >= this are pattern baselines (+ RT_PATTERN_*) */
+
+static uint32_t crc32_le(const uint8_t *p, size_t n)
+{
+	uint32_t crc = 0xFFFFFFFFu;
+	for (size_t i = 0; i < n; i++) {
+		crc ^= p[i];
+		for (unsigned b = 0; b < 8; b++) {
+			crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+		}
+	}
+	return ~crc;
+}
+
+static void put_u32(uint8_t *p, uint32_t v)
+{
+	for (unsigned i = 0; i < 4; i++) {
+		p[i] = (uint8_t)(v >> (8 * i));
+	}
+}
+
+static void put_u64(uint8_t *p, uint64_t v)
+{
+	for (unsigned i = 0; i < 8; i++) {
+		p[i] = (uint8_t)(v >> (8 * i));
+	}
+}
+
+static void put_f64(uint8_t *p, double d)
+{
+	uint64_t v;
+	memcpy(&v, &d, sizeof(v));
+	put_u64(p, v);
+}
+
+static uint32_t get_u32(const uint8_t *p)
+{
+	uint32_t v = 0;
+	for (unsigned i = 0; i < 4; i++) {
+		v |= (uint32_t)p[i] << (8 * i);
+	}
+	return v;
+}
+
+static uint64_t get_u64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (unsigned i = 0; i < 8; i++) {
+		v |= (uint64_t)p[i] << (8 * i);
+	}
+	return v;
+}
+
+static double get_f64(const uint8_t *p)
+{
+	uint64_t v = get_u64(p);
+	double d;
+	memcpy(&d, &v, sizeof(d));
+	return d;
+}
+
+static void put_entry(uint8_t *p, uint32_t type, uint32_t series, const char *name, const struct rt_baseline *b)
+{
+	memset(p, 0, RT_BASELINE_ENTRY_SIZE);
+	p[0] = (uint8_t)type;
+	p[1] = (uint8_t)series;
+	size_t len = strnlen(name, PM_MAX_NAME - 1);
+	memcpy(p + 4, name, len);
+	put_u64(p + 68, b->n);
+	put_f64(p + 76, b->mean);
+	put_f64(p + 84, b->var);
+	put_f64(p + 92, b->m2);
+	put_u64(p + 100, (uint64_t)b->learned_ns);
+	put_u32(p + 108, b->learned);
+}
+
+_Static_assert(112 + 4 == RT_BASELINE_ENTRY_SIZE, "baseline entry layout");
+
+static const struct rt_baseline *series_of(const struct rt_resource *r, uint32_t series)
+{
+	if (series < RT_MET_COUNT) {
+		return &r->stat[series];
+	}
+	return &r->pattern[series - BL_SERIES_PATTERN].base;
+}
+
+pm_status rt_resmon_baseline_save(const struct rt_resmon *m, uint8_t *buf, size_t cap, size_t *len)
+{
+	if (m == NULL || buf == NULL || len == NULL) {
+		return PM_ERR_INVAL;
+	}
+	size_t at = BL_HEADER;
+	uint32_t count = 0;
+	for (uint32_t t = 0; t < RT_RES_TYPE_COUNT; t++) {
+		for (uint32_t i = 0; i < m->count[t]; i++) {
+			const struct rt_resource *r = rt_resmon_get(m, (enum rt_resource_type)t, i);
+			for (uint32_t k = 0; k < RT_MET_COUNT + 2; k++) {
+				uint32_t series = k < RT_MET_COUNT ? k : BL_SERIES_PATTERN + (k - RT_MET_COUNT);
+				const struct rt_baseline *b = series_of(r, series);
+				if (b->n == 0 && b->learned_ns == 0) {
+					continue;
+				}
+				if (cap < at + RT_BASELINE_ENTRY_SIZE + 4) {
+					return PM_ERR_NOSPACE;
+				}
+				put_entry(buf + at, t, series, r->name, b);
+				at += RT_BASELINE_ENTRY_SIZE;
+				count++;
+			}
+		}
+	}
+	if (cap < at + 4) {
+		return PM_ERR_NOSPACE;
+	}
+	put_u32(buf, BL_MAGIC);
+	put_u32(buf + 4, BL_VERSION);
+	put_u32(buf + 8, count);
+	put_u32(buf + 12, RT_BASELINE_ENTRY_SIZE);
+	put_u32(buf + at, crc32_le(buf, at));
+	*len = at + 4;
+	return PM_OK;
+}
+
+pm_status rt_resmon_baseline_load(struct rt_resmon *m, const uint8_t *buf, size_t len, uint32_t *skipped)
+{
+	if (m == NULL || buf == NULL) {
+		return PM_ERR_INVAL;
+	}
+	if (!m->started) {
+		return PM_ERR_STATE;
+	}
+	if (len < BL_HEADER + 4 || get_u32(buf) != BL_MAGIC || get_u32(buf + 4) != BL_VERSION ||
+	    get_u32(buf + 12) != RT_BASELINE_ENTRY_SIZE) {
+		return PM_ERR_CORRUPT;
+	}
+	uint32_t count = get_u32(buf + 8);
+	if (count > (len - BL_HEADER - 4) / RT_BASELINE_ENTRY_SIZE ||
+	    len != BL_HEADER + (size_t)count * RT_BASELINE_ENTRY_SIZE + 4) {
+		return PM_ERR_CORRUPT;
+	}
+	if (crc32_le(buf, len - 4) != get_u32(buf + len - 4)) {
+		return PM_ERR_CORRUPT;
+	}
+	/* Validate everything before restoring anything: a bad entry leaves the monitor untouched. */
+	for (uint32_t e = 0; e < count; e++) {
+		const uint8_t *p = buf + BL_HEADER + (size_t)e * RT_BASELINE_ENTRY_SIZE;
+		uint32_t series = p[1];
+		bool series_ok = series < RT_MET_COUNT || series == BL_SERIES_PATTERN + RT_PATTERN_TRANSITIONS ||
+				 series == BL_SERIES_PATTERN + RT_PATTERN_ERRORS;
+		double var = get_f64(p + 84);
+		if (p[0] >= RT_RES_TYPE_COUNT || !series_ok || memchr(p + 4, '\0', PM_MAX_NAME) == NULL ||
+		    !(var >= 0.0) || get_f64(p + 76) != get_f64(p + 76) || get_u32(p + 108) > 1) {
+			return PM_ERR_CORRUPT;
+		}
+	}
+	uint32_t skip = 0;
+	for (uint32_t e = 0; e < count; e++) {
+		const uint8_t *p = buf + BL_HEADER + (size_t)e * RT_BASELINE_ENTRY_SIZE;
+		uint32_t idx;
+		if (rt_resmon_find(m, (enum rt_resource_type)p[0], (const char *)(p + 4), &idx) != PM_OK) {
+			skip++;
+			continue;
+		}
+		const struct rt_resource *cr = rt_resmon_get(m, (enum rt_resource_type)p[0], idx);
+		struct rt_resource *r = NULL;
+		switch (p[0]) {
+		case RT_RES_SCENARIO:
+			r = &m->scenarios[idx];
+			break;
+		case RT_RES_PACKAGE:
+			r = &m->packages[idx];
+			break;
+		case RT_RES_MODEL:
+			r = &m->models[idx];
+			break;
+		default:
+			r = &m->nodes[idx];
+			break;
+		}
+		assert(r == cr);
+		(void)cr;
+		uint32_t series = p[1];
+		struct rt_baseline *b =
+			series < RT_MET_COUNT ? &r->stat[series] : &r->pattern[series - BL_SERIES_PATTERN].base;
+		b->n = get_u64(p + 68);
+		b->mean = get_f64(p + 76);
+		b->var = get_f64(p + 84);
+		b->m2 = get_f64(p + 92);
+		b->learned_ns = (pm_ns)get_u64(p + 100);
+		b->learned = get_u32(p + 108);
+		b->last_ns = 0; /* monotonic time of the previous run means nothing in this one */
+	}
+	if (skipped != NULL) {
+		*skipped = skip;
+	}
+	return PM_OK;
+}
