@@ -144,13 +144,10 @@ static size_t edit_distance(const char *a, const char *b)
 const char *cfg_did_you_mean(const char *word, const char *const *candidates, size_t n)
 {
 	size_t len = strlen(word);
-	/* Allow about one typo per three letters, at most three: "perod" -> "period", not "a" -> "id". */
-	size_t limit = len / 3;
+	/* About one typo per three letters plus one, at most three: "Modle" -> "Model", "perod" -> "period". */
+	size_t limit = len < 2 ? 0 : len / 3 + 1;
 	if (limit > 3) {
 		limit = 3;
-	}
-	if (limit == 0 && len >= 2) {
-		limit = 1;
 	}
 	const char *best = NULL;
 	size_t best_d = limit + 1;

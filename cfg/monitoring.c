@@ -574,6 +574,7 @@ static void parse_resource_block(struct cfg_ctx *ctx, yaml_node_t *n, int type, 
 		return;
 	}
 	char names[PM_MAX_METRICS][PM_MAX_NAME];
+	memset(names, 0, sizeof(names));
 	uint16_t count = 0;
 	if (!cfg_str_list(ctx, ms, "metrics", &names[0][0], PM_MAX_NAME, PM_MAX_METRICS, &count, "PM_MAX_NAME",
 			  "PM_MAX_METRICS")) {
@@ -894,6 +895,7 @@ static void parse_storage(struct cfg_ctx *ctx, yaml_node_t *n)
 	if (c != NULL && cfg_check_map(ctx, c, "configuration", c_keys, N(c_keys))) {
 		yaml_node_t *eps = cfg_get(ctx, c, "endpoints");
 		char tmp[PM_MAX_ENDPOINTS][PM_MAX_NAME];
+		memset(tmp, 0, sizeof(tmp));
 		uint16_t count = 0;
 		if (eps != NULL && cfg_str_list(ctx, eps, "endpoints", &tmp[0][0], PM_MAX_NAME, PM_MAX_ENDPOINTS, &count,
 						"PM_MAX_NAME", "PM_MAX_ENDPOINTS")) {

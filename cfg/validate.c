@@ -334,13 +334,27 @@ static void check_present(struct cfg_ctx *ctx, const struct rt_cpu_set *set, con
 	if (count == 0) {
 		return;
 	}
+	char missing[96];
+	size_t at = 0;
+	unsigned n = 0;
+	missing[0] = '\0';
 	for (uint32_t c = count; c < PM_MAX_CPUS; c++) {
-		if (rt_cpu_set_has(set, c)) {
-			char have[32];
-			describe_cpus(count, have, sizeof(have));
-			cfg_strict(ctx, loc, "CPU %u of %s is not present on this machine (%s)", (unsigned)c, whose, have);
+		if (!rt_cpu_set_has(set, c)) {
+			continue;
+		}
+		n++;
+		if (at < sizeof(missing)) {
+			int w = snprintf(missing + at, sizeof(missing) - at, "%s%u", n > 1 ? ", " : "", (unsigned)c);
+			at = w < 0 ? sizeof(missing) : at + (size_t)w;
 		}
 	}
+	if (n == 0) {
+		return;
+	}
+	char have[32];
+	describe_cpus(count, have, sizeof(have));
+	cfg_strict(ctx, loc, "%s %s of %s %s not present on this machine (%s)", n > 1 ? "CPUs" : "CPU", missing, whose,
+		   n > 1 ? "are" : "is", have);
 }
 
 static void check_cpus(struct cfg_ctx *ctx)

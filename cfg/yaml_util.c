@@ -162,8 +162,9 @@ bool cfg_str(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, char *dst,
 		cfg_err(ctx, node, "'%s' contains a NUL character", key);
 		return false;
 	}
+	/* The whole field is written (not just len + 1 bytes): tables are compared and copied as bytes. */
+	memset(dst, 0, cap);
 	memcpy(dst, t, len);
-	dst[len] = '\0';
 	return true;
 }
 
