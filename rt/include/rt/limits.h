@@ -39,6 +39,18 @@
 #define PM_MAX_DEP_EDGES                                                                                   \
 	(PM_MAX_DEPENDENCIES + PM_MAX_SCENARIOS * PM_MAX_PACKAGES_PER_SCENARIO +                           \
 	 PM_MAX_PACKAGES * PM_MAX_MODELS_PER_PACKAGE)
+#define PM_MAX_TEXT 128             /* descriptions, incl. NUL */
+#define PM_MAX_LABEL 32             /* short labels (priority, category, version), incl. NUL */
+#define PM_MAX_LABELS 8             /* labels.types entries of a Package */
+#define PM_MAX_CONDITIONS 8         /* Scenario spec.condition / Package nodeSelector entries */
+#define PM_MAX_CONTAINERS 8         /* spec.containers of a Model */
+#define PM_MAX_RULES 8              /* dependency propagation rules */
+#define PM_MAX_ANOMALY_METHODS 4    /* anomaly_detection methods */
+#define PM_MAX_APIS 8               /* data_access apis */
+#define PM_MAX_CONFIG_FILES 64      /* files one `-c` list may expand to */
+#define PM_MAX_CONFIG_FILE_BYTES (1024 * 1024) /* one YAML file */
+#define PM_MAX_DOCUMENTS 256        /* YAML documents over all files */
+#define PM_MAX_TASKS 64             /* tasks of all kind: Schedule documents */
 
 _Static_assert((PM_JOB_RING_SIZE & (PM_JOB_RING_SIZE - 1)) == 0, "PM_JOB_RING_SIZE: power of two");
 _Static_assert((PM_RECORD_RING_SIZE & (PM_RECORD_RING_SIZE - 1)) == 0, "PM_RECORD_RING_SIZE: power of two");
