@@ -2,6 +2,7 @@
  * memory without locks, allocation or syscalls beyond the vDSO clock (see picmon/client.h). */
 #include "picmon/client.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,10 +27,21 @@ struct client {
 	pm_ns last_release_ns; /* for derived releases, 0 = none yet */
 	uint32_t checkpoint;
 	struct pm_client_stats stats;
+	bool atfork_registered;
 	char error[160];
 };
 
 static struct client g_client;
+
+/* A forked child inherits the mapping but not the slot: it must never write into the parent's
+ * slot nor release it. Its job calls become no-ops until it attaches itself. */
+static void forget_in_child(void)
+{
+	g_client.seg = NULL;
+	g_client.slot = NULL;
+	g_client.in_job = false;
+	g_client.word = 0;
+}
 
 static pm_status fail(pm_status st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -119,6 +131,12 @@ pm_status pm_attach(const char *model_name)
 		unmap();
 	}
 	g_client.error[0] = '\0';
+	if (!g_client.atfork_registered) {
+		if (pthread_atfork(NULL, NULL, forget_in_child) != 0) {
+			return fail(PM_ERR_NOSPACE, "cannot register the fork handler");
+		}
+		g_client.atfork_registered = true;
+	}
 	if (model_name == NULL || model_name[0] == '\0' || strlen(model_name) >= PM_MAX_NAME) {
 		return fail(PM_ERR_INVAL, "invalid Model name");
 	}
