@@ -25,6 +25,7 @@
 #define PM_JOB_RING_SIZE 256        /* job records per Model slot (power of two) */
 #define PM_RECORD_RING_SIZE 8192    /* records per RT-thread -> writer ring (power of two) */
 #define PM_HISTOGRAM_BUCKETS 32     /* response/execution time histogram buckets */
+#define PM_MAX_METRIC_KEYS 1024     /* distinct (resource, metric) keys coalesced by the journal writer */
 
 _Static_assert((PM_JOB_RING_SIZE & (PM_JOB_RING_SIZE - 1)) == 0, "PM_JOB_RING_SIZE: power of two");
 _Static_assert((PM_RECORD_RING_SIZE & (PM_RECORD_RING_SIZE - 1)) == 0, "PM_RECORD_RING_SIZE: power of two");
