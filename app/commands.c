@@ -5,5 +5,7 @@
 
 const struct app_command app_commands[] = {
 	{ "version", "print version, git revision, target, build type and linkage", app_cmd_version },
+	{ "get", "read etcd keys and decode their values (YAML, or JSON with --json)", app_cmd_get },
+	{ "journal", "dump or verify a journal (records, CRCs, sequence continuity)", app_cmd_journal },
 	{ NULL, NULL, NULL },
 };
