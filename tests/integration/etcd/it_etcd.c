@@ -17,6 +17,7 @@
 
 #include "etcd_pusher.h"
 #include "hal/clock.h"
+#include "hal/file.h"
 #include "journal.h"
 
 #define CHECK(cond)                                                                                          \
@@ -618,8 +619,8 @@ static void crash_child(const char *dir, int fd)
 			if (app_writer_sync(&writer, 0) != PM_OK) {
 				_exit(5);
 			}
-			uint64_t synced = writer.c.last_seq;
-			if (write(fd, &synced, sizeof(synced)) != (ssize_t)sizeof(synced)) {
+			uint64_t synced[3] = { writer.c.last_seq, writer.seg_first_seq, writer.seg_bytes };
+			if (write(fd, synced, sizeof(synced)) != (ssize_t)sizeof(synced)) {
 				_exit(6);
 			}
 		}
@@ -650,11 +651,24 @@ static void case_crash(void)
 		CHECK(kill(pid, SIGKILL) == 0);
 		int status = 0;
 		CHECK(waitpid(pid, &status, 0) == pid);
-		uint64_t v;
-		while (read(fds[0], &v, sizeof(v)) == (ssize_t)sizeof(v)) {
-			durable = v > durable ? v : durable;
+		uint64_t v[3], seg_first = 0, seg_synced = 0;
+		while (read(fds[0], v, sizeof(v)) == (ssize_t)sizeof(v)) {
+			durable = v[0] > durable ? v[0] : durable;
+			seg_first = v[1];
+			seg_synced = v[2];
 		}
 		close(fds[0]);
+		/* Every other round, a power loss: the newest segment loses a random part of what was not
+		 * fsynced, which may cut a record in half. */
+		char seg[256];
+		uint64_t size = 0;
+		if (round % 2 == 1 && seg_first != 0 && app_journal_seg_path(journal_dir, seg_first, seg, sizeof(seg)) == PM_OK &&
+		    hal_file_stat_size(seg, &size) == PM_OK && size > seg_synced) {
+			off_t cut = (off_t)(seg_synced + (uint64_t)rand() % (size - seg_synced));
+			CHECK(truncate(seg, cut) == 0);
+			printf("round %d: power loss simulated, segment cut from %" PRIu64 " to %lld bytes\n", round, size,
+			       (long long)cut);
+		}
 		/* Every complete record is kept: dense sequence, nothing corrupt, at least what was synced. */
 		CHECK(app_journal_reader_open(&r, journal_dir, 1, false) == PM_OK);
 		uint64_t n = 0, seq = 0;
