@@ -20,6 +20,8 @@ extern const struct app_command app_commands[];
 
 int app_cmd_version(int argc, char **argv);
 int app_cmd_check(int argc, char **argv);
+int app_cmd_get(int argc, char **argv);
+int app_cmd_journal(int argc, char **argv);
 
 /* Whether this executable was linked statically (no dynamic section at run time). */
 int app_binary_is_static(void);

@@ -281,7 +281,7 @@ static pm_status expand_dir(struct cfg_ctx *ctx, struct path_list *list, const c
 		return PM_ERR_NOSPACE;
 	}
 	size_t n = 0;
-	pm_status st = hal_dir_list(dir, &names[0][0], NAME_CAP, PM_MAX_CONFIG_FILES * 4, &n);
+	pm_status st = hal_dir_list_names(dir, &names[0][0], NAME_CAP, PM_MAX_CONFIG_FILES * 4, &n);
 	if (st != PM_OK) {
 		free(names);
 		return note_io(ctx, dir, st, "cannot list directory");

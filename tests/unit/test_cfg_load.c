@@ -369,7 +369,7 @@ static void test_hal_file(void **state)
 	remove("test_cfg_load.tmp");
 	char names[4][8];
 	size_t n = 0;
-	assert_int_equal(hal_dir_list(FIXTURES "/valid", &names[0][0], 8, 4, &n), PM_ERR_NOSPACE);
+	assert_int_equal(hal_dir_list_names(FIXTURES "/valid", &names[0][0], 8, 4, &n), PM_ERR_NOSPACE);
 	enum hal_path_kind kind;
 	assert_int_equal(hal_path_kind(FIXTURES, &kind), PM_OK);
 	assert_int_equal(kind, HAL_PATH_DIR);

@@ -51,6 +51,7 @@
 #define PM_MAX_CONFIG_FILE_BYTES (1024 * 1024) /* one YAML file */
 #define PM_MAX_DOCUMENTS 256        /* YAML documents over all files */
 #define PM_MAX_TASKS 64             /* tasks of all kind: Schedule documents */
+#define PM_MAX_METRIC_KEYS 1024     /* distinct (resource, metric) keys coalesced by the journal writer */
 
 _Static_assert((PM_JOB_RING_SIZE & (PM_JOB_RING_SIZE - 1)) == 0, "PM_JOB_RING_SIZE: power of two");
 _Static_assert((PM_RECORD_RING_SIZE & (PM_RECORD_RING_SIZE - 1)) == 0, "PM_RECORD_RING_SIZE: power of two");
