@@ -5,5 +5,9 @@
 
 const struct app_command app_commands[] = {
 	{ "version", "print version, git revision, target, build type and linkage", app_cmd_version },
+	{ "ps", "one snapshot of all processes (CPU%, memory, fds, I/O rates, class)", app_cmd_ps },
+	{ "top", "live process view with system header; -b -n N for batch frames", app_cmd_top },
+	{ "topology", "CPUs, cores, SMT siblings, NUMA nodes, caches and frequencies", app_cmd_topology },
+	{ "affinity", "analyze a process's workload, recommend and apply a CPU affinity", app_cmd_affinity },
 	{ NULL, NULL, NULL },
 };
