@@ -6,7 +6,7 @@
 
 #include "hal/syscall.h"
 
-#define HAL_READ_MAX_TRIES 8 /* pread calls per file read: short reads and EINTR retries */
+#define HAL_READ_MAX_EINTR 8 /* EINTR retries per file read */
 
 static pm_status map_err(int64_t neg)
 {
@@ -23,12 +23,14 @@ static pm_status read_loop(int fd, char *buf, size_t cap, size_t *len, int until
 		return PM_ERR_INVAL;
 	}
 	size_t have = 0;
-	for (int tries = 0; tries < HAL_READ_MAX_TRIES; tries++) {
+	int eintr = 0;
+	/* Bounded: every pass either adds at least one byte (have < cap) or is one of a few EINTRs. */
+	for (size_t pass = 0; pass <= cap + HAL_READ_MAX_EINTR; pass++) {
 		if (have >= cap - 1) {
 			/* The buffer is full: the file may be longer, so probe for more. */
 			char probe;
 			int64_t m = hal_sys.pread(fd, &probe, 1, (int64_t)have);
-			if (m == -EINTR) {
+			if (m == -EINTR && ++eintr < HAL_READ_MAX_EINTR) {
 				continue;
 			}
 			if (m < 0) {
@@ -44,7 +46,7 @@ static pm_status read_loop(int fd, char *buf, size_t cap, size_t *len, int until
 			break;
 		}
 		int64_t n = hal_sys.pread(fd, buf + have, cap - 1 - have, (int64_t)have);
-		if (n == -EINTR) {
+		if (n == -EINTR && ++eintr < HAL_READ_MAX_EINTR) {
 			continue;
 		}
 		if (n < 0) {
@@ -56,9 +58,6 @@ static pm_status read_loop(int fd, char *buf, size_t cap, size_t *len, int until
 		have += (size_t)n;
 		if (until_newline && buf[have - 1] == '\n') {
 			break;
-		}
-		if (have < cap - 1 && until_newline == 0) {
-			continue;
 		}
 	}
 	buf[have] = '\0';
