@@ -22,6 +22,10 @@ int app_cmd_version(int argc, char **argv);
 int app_cmd_check(int argc, char **argv);
 int app_cmd_get(int argc, char **argv);
 int app_cmd_journal(int argc, char **argv);
+int app_cmd_ps(int argc, char **argv);
+int app_cmd_top(int argc, char **argv);
+int app_cmd_topology(int argc, char **argv);
+int app_cmd_affinity(int argc, char **argv);
 
 /* Whether this executable was linked statically (no dynamic section at run time). */
 int app_binary_is_static(void);

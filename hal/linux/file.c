@@ -364,7 +364,7 @@ pm_status hal_dir_list_names(const char *dir, char *names, size_t name_cap, size
 		return PM_ERR_INVAL;
 	}
 	*n_names = 0;
-	struct name_collector c = {names, name_cap, max_names, 0, PM_OK};
+	struct name_collector c = { names, name_cap, max_names, 0, PM_OK };
 	/* One entry beyond max_names is allowed through so that "too many" is reported, not truncated. */
 	pm_status st = hal_dir_list(dir, collect_name, &c, max_names + 1);
 	if (st == PM_OK) {

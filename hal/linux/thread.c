@@ -13,46 +13,10 @@
 
 #define MIN_STACK (64u * 1024u)
 
-static int to_linux_policy(enum hal_sched_policy policy)
-{
-	switch (policy) {
-	case HAL_SCHED_FIFO:
-		return SCHED_FIFO;
-	case HAL_SCHED_RR:
-		return SCHED_RR;
-	case HAL_SCHED_OTHER:
-		break;
-	}
-	return SCHED_OTHER;
-}
-
-const char *hal_sched_policy_name(enum hal_sched_policy policy)
-{
-	switch (policy) {
-	case HAL_SCHED_FIFO:
-		return "SCHED_FIFO";
-	case HAL_SCHED_RR:
-		return "SCHED_RR";
-	case HAL_SCHED_OTHER:
-		break;
-	}
-	return "SCHED_OTHER";
-}
-
 int hal_cpu_count(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_CONF);
 	return n > 0 ? (int)n : 1;
-}
-
-static bool mask_is_empty(const uint64_t *mask)
-{
-	for (size_t i = 0; i < HAL_CPU_MASK_WORDS; i++) {
-		if (mask[i] != 0) {
-			return false;
-		}
-	}
-	return true;
 }
 
 pm_status hal_thread_apply_self(const struct hal_thread_attr *attr, struct hal_thread_grant *grant)
@@ -69,46 +33,37 @@ pm_status hal_thread_apply_self(const struct hal_thread_attr *attr, struct hal_t
 		name[sizeof(name) - 1] = '\0';
 		(void)pthread_setname_np(pthread_self(), name); /* cosmetic: failure changes nothing */
 	}
-	if (!mask_is_empty(attr->cpu_mask)) {
-		cpu_set_t set;
-		CPU_ZERO(&set);
-		for (int cpu = 0; cpu < HAL_CPU_MASK_WORDS * 64 && cpu < CPU_SETSIZE; cpu++) {
-			if ((attr->cpu_mask[cpu / 64] >> (cpu % 64)) & 1u) {
-				CPU_SET((size_t)cpu, &set);
-			}
-		}
-		if (sched_setaffinity(0, sizeof(set), &set) != 0) {
+	if (hal_cpuset_count(&attr->cpus) > 0) {
+		pm_status st = hal_affinity_set(0, &attr->cpus);
+		if (st != PM_OK) {
 			grant->affinity_granted = false;
-			grant->affinity_status = pm_status_from_errno(errno);
+			grant->affinity_status = st;
 		}
 	}
 	if (attr->policy == HAL_SCHED_OTHER) {
 		grant->policy_granted = true;
 		return PM_OK;
 	}
-	struct sched_param param;
-	memset(&param, 0, sizeof(param));
-	param.sched_priority = attr->priority;
-	int rc = pthread_setschedparam(pthread_self(), to_linux_policy(attr->policy), &param);
-	if (rc == 0) {
+	pm_status st = hal_sched_set_self((int)attr->policy, attr->priority);
+	if (st == PM_OK) {
 		grant->policy_granted = true;
 		grant->policy = attr->policy;
 		grant->priority = attr->priority;
 	} else {
-		grant->policy_status = pm_status_from_errno(rc);
+		grant->policy_status = st;
 	}
 	return PM_OK;
 }
 
 static void *trampoline(void *raw)
 {
-	struct hal_thread *t = raw;
+	struct hal_thread_ctl *t = raw;
 	(void)hal_thread_apply_self(&t->attr, &t->grant);
 	atomic_store(&t->started, 1);
 	return t->fn(t->arg);
 }
 
-pm_status hal_thread_start(struct hal_thread *t, const struct hal_thread_attr *attr, void *(*fn)(void *),
+pm_status hal_thread_start(struct hal_thread_ctl *t, const struct hal_thread_attr *attr, void *(*fn)(void *),
                            void *arg)
 {
 	if (t == NULL || attr == NULL || fn == NULL) {
@@ -155,7 +110,7 @@ pm_status hal_thread_start(struct hal_thread *t, const struct hal_thread_attr *a
 	return atomic_load(&t->started) ? PM_OK : PM_ERR_TIMEOUT;
 }
 
-pm_status hal_thread_join(struct hal_thread *t)
+pm_status hal_thread_join(struct hal_thread_ctl *t)
 {
 	if (t == NULL || !t->joinable) {
 		return PM_ERR_INVAL;

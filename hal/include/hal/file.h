@@ -85,7 +85,7 @@ pm_status hal_path_kind(const char *path, enum hal_path_kind *kind);
 /* Lists the entry names of directory `dir` (without "." and ".."; unsorted) into `names`, an array of
  * max_names slots of name_cap bytes each, NUL-terminated (hal_dir_list underneath). PM_ERR_NOSPACE
  * when there are more entries than slots or a name does not fit its slot (nothing is silently dropped). */
-pm_status hal_dir_list_names(const char *dir, char *names, size_t name_cap, size_t max_names, size_t *n_names);
-
+pm_status hal_dir_list_names(const char *dir, char *names, size_t name_cap, size_t max_names,
+                             size_t *n_names);
 
 #endif

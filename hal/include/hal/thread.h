@@ -9,22 +9,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hal/cpuset.h"
+#include "hal/sched.h"
 #include "hal/status.h"
 
-enum hal_sched_policy {
-	HAL_SCHED_OTHER = 0,
-	HAL_SCHED_FIFO = 1,
-	HAL_SCHED_RR = 2,
-};
-
-#define HAL_CPU_MASK_WORDS 4 /* 256 CPUs */
-
 struct hal_thread_attr {
-	const char *name;                      /* thread name, up to 15 characters are kept */
-	enum hal_sched_policy policy;          /* requested policy */
-	int priority;                          /* 1..99 for FIFO/RR, ignored for OTHER */
-	uint64_t cpu_mask[HAL_CPU_MASK_WORDS]; /* requested CPUs; all zero = no pinning */
-	size_t stack_size;                     /* bytes; rounded up to pages; minimum 64 KiB */
+	const char *name;             /* thread name, up to 15 characters are kept */
+	enum hal_sched_policy policy; /* requested policy */
+	int priority;                 /* 1..99 for FIFO/RR, ignored for OTHER */
+	struct hal_cpuset cpus;       /* requested CPUs; empty = no pinning */
+	size_t stack_size;            /* bytes; rounded up to pages; minimum 64 KiB */
 };
 
 /* What the kernel granted. `policy_granted` false means the thread runs SCHED_OTHER instead. */
@@ -37,7 +31,7 @@ struct hal_thread_grant {
 	pm_status affinity_status;    /* why the affinity was refused */
 };
 
-struct hal_thread {
+struct hal_thread_ctl {
 	uintptr_t handle; /* pthread_t */
 	void *stack;
 	size_t stack_size;
@@ -51,11 +45,11 @@ struct hal_thread {
 
 /* Creates the thread, waits (bounded, 2 s) until it applied its scheduling, fills `t->grant`.
  * A refused policy or affinity is not an error: the thread runs with what it got. */
-pm_status hal_thread_start(struct hal_thread *t, const struct hal_thread_attr *attr, void *(*fn)(void *),
+pm_status hal_thread_start(struct hal_thread_ctl *t, const struct hal_thread_attr *attr, void *(*fn)(void *),
                            void *arg);
 
 /* Joins and releases the stack. */
-pm_status hal_thread_join(struct hal_thread *t);
+pm_status hal_thread_join(struct hal_thread_ctl *t);
 
 /* Applies policy/priority/affinity to the calling thread (used by the simulator's RT job too). */
 pm_status hal_thread_apply_self(const struct hal_thread_attr *attr, struct hal_thread_grant *grant);
@@ -65,7 +59,5 @@ pm_status hal_memory_lock_all(void);
 
 /* Number of CPUs configured on this machine (for range checks of affinities). */
 int hal_cpu_count(void);
-
-const char *hal_sched_policy_name(enum hal_sched_policy policy);
 
 #endif

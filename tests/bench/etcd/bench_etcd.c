@@ -105,7 +105,8 @@ static void ref_read(int fd)
 			if (have >= (size_t)(end + 4 - buf) + want) {
 				return;
 			}
-		} else if (strstr(end, "\r\n0\r\n") != NULL && have >= 4 && strcmp(buf + have - 4, "\r\n\r\n") == 0) {
+		} else if (strstr(end, "\r\n0\r\n") != NULL && have >= 4 &&
+		           strcmp(buf + have - 4, "\r\n\r\n") == 0) {
 			return;
 		}
 	}
@@ -124,10 +125,12 @@ static double run_reference(int records, size_t value_len)
 		for (int k = 0; k < 128 && i < records; k++, i++) {
 			char key[128];
 			int kl = snprintf(key, sizeof(key), "/ref/model/model-%d/events/%020" PRId64, i % 16,
-					  hal_clock_real_ns() + i);
-			len += (size_t)snprintf(body + len, sizeof(body) - len, "%s{\"requestPut\":{\"key\":\"", k ? "," : "");
+			                  hal_clock_real_ns() + i);
+			len += (size_t)snprintf(body + len, sizeof(body) - len,
+			                        "%s{\"requestPut\":{\"key\":\"", k ? "," : "");
 			size_t o = 0;
-			(void)app_b64_encode((const uint8_t *)key, (size_t)kl, body + len, sizeof(body) - len, &o);
+			(void)app_b64_encode((const uint8_t *)key, (size_t)kl, body + len, sizeof(body) - len,
+			                     &o);
 			len += o;
 			len += (size_t)snprintf(body + len, sizeof(body) - len, "\",\"value\":\"");
 			(void)app_b64_encode(value, value_len, body + len, sizeof(body) - len, &o);
@@ -135,10 +138,11 @@ static double run_reference(int records, size_t value_len)
 			len += (size_t)snprintf(body + len, sizeof(body) - len, "\"}}");
 		}
 		len += (size_t)snprintf(body + len, sizeof(body) - len, "]}");
-		int hl = snprintf(head, sizeof(head),
-				  "POST /v3/kv/txn HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Type: application/json\r\n"
-				  "Content-Length: %zu\r\n\r\n",
-				  port, len);
+		int hl = snprintf(
+		    head, sizeof(head),
+		    "POST /v3/kv/txn HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Type: application/json\r\n"
+		    "Content-Length: %zu\r\n\r\n",
+		    port, len);
 		if (send(fd, head, (size_t)hl, MSG_NOSIGNAL) != hl ||
 		    send(fd, body, len, MSG_NOSIGNAL) != (ssize_t)len) {
 			die("reference send");
@@ -270,10 +274,11 @@ static void run_latency(void)
 	atomic_store(&lat_stop, 1);
 	pthread_join(t, NULL);
 	qsort(latency + 1, LAT_EVENTS, sizeof(latency[0]), cmp_ns);
-	printf("event-to-etcd latency at 1000 events/s (%d events, %" PRIu64 " txns): p50 %.2f ms, p99 %.2f ms, max "
+	printf("event-to-etcd latency at 1000 events/s (%d events, %" PRIu64
+	       " txns): p50 %.2f ms, p99 %.2f ms, max "
 	       "%.2f ms\n",
-	       LAT_EVENTS, pusher.c.txns, (double)latency[LAT_EVENTS / 2] / 1e6, (double)latency[LAT_EVENTS * 99 / 100] / 1e6,
-	       (double)latency[LAT_EVENTS] / 1e6);
+	       LAT_EVENTS, pusher.c.txns, (double)latency[LAT_EVENTS / 2] / 1e6,
+	       (double)latency[LAT_EVENTS * 99 / 100] / 1e6, (double)latency[LAT_EVENTS] / 1e6);
 	app_pusher_close(&pusher);
 	(void)app_writer_close(&writer, 0);
 	char cmd[128];

@@ -1,0 +1,515 @@
+/* `picmon ps` (one snapshot, optional JSON) and `picmon top` (live view or batch frames) over the
+ * tracked-process table. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "hal/clock.h"
+#include "hal/log.h"
+#include "hal/sysinfo.h"
+#include "hal/term.h"
+#include "proc_table.h"
+#include "rt/proc_class.h"
+#include "text_buf.h"
+
+static struct app_proc_table g_table;
+static struct hal_procfs g_fs;
+static char g_out[4u << 20]; /* one frame / document: ~200 bytes per process */
+static uint32_t g_rows[PM_MAX_PROCESSES];
+
+enum sort_key { SORT_CPU, SORT_RSS, SORT_IO, SORT_PID };
+
+/* Parses a non-negative decimal with an optional fraction ("0.1", "2") into nanoseconds of `unit`. */
+static int parse_decimal_ns(const char *s, int64_t unit, int64_t *out)
+{
+	int64_t whole = 0;
+	int64_t frac = 0;
+	int64_t scale = 1;
+	const char *p = s;
+	if (*p == '\0') {
+		return 0;
+	}
+	for (; *p >= '0' && *p <= '9'; p++) {
+		whole = whole * 10 + (*p - '0');
+		if (whole > 1000000) {
+			return 0;
+		}
+	}
+	if (*p == '.') {
+		p++;
+		for (int d = 0; *p >= '0' && *p <= '9'; p++, d++) {
+			if (d < 9) {
+				frac = frac * 10 + (*p - '0');
+				scale *= 10;
+			}
+		}
+	}
+	if (*p != '\0' || p == s) {
+		return 0;
+	}
+	*out = whole * unit + frac * unit / scale;
+	return 1;
+}
+
+static int parse_uint(const char *s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	if (*s == '\0') {
+		return 0;
+	}
+	for (const char *p = s; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9') {
+			return 0;
+		}
+		v = v * 10 + (uint64_t)(*p - '0');
+		if (v > max) {
+			return 0;
+		}
+	}
+	*out = v;
+	return 1;
+}
+
+static pm_status open_table(const char *root, uint32_t fields)
+{
+	uint64_t got = 0;
+	(void)hal_fd_limit_raise(PM_MAX_PROCESSES * 5u + 64u, &got);
+	pm_status st = hal_procfs_open(&g_fs, root);
+	if (st != PM_OK) {
+		return st;
+	}
+	app_proc_table_init(&g_table, &g_fs, fields);
+	return PM_OK;
+}
+
+static double io_rate(const struct app_proc_entry *e)
+{
+	return e->rates.rchar_s + e->rates.wchar_s;
+}
+
+static enum sort_key g_sort;
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct app_proc_entry *x = &g_table.slot[*(const uint32_t *)a];
+	const struct app_proc_entry *y = &g_table.slot[*(const uint32_t *)b];
+	double kx = 0.0;
+	double ky = 0.0;
+	switch (g_sort) {
+	case SORT_CPU:
+		kx = x->rates.cpu_percent;
+		ky = y->rates.cpu_percent;
+		break;
+	case SORT_RSS:
+		kx = (double)app_proc_latest(x)->stat.rss_pages;
+		ky = (double)app_proc_latest(y)->stat.rss_pages;
+		break;
+	case SORT_IO:
+		kx = io_rate(x);
+		ky = io_rate(y);
+		break;
+	case SORT_PID:
+		return (x->h.pid > y->h.pid) - (x->h.pid < y->h.pid);
+	}
+	if (kx != ky) {
+		return kx < ky ? 1 : -1; /* descending */
+	}
+	return (x->h.pid > y->h.pid) - (x->h.pid < y->h.pid);
+}
+
+static uint32_t sorted_rows(enum sort_key key)
+{
+	uint32_t n = g_table.n;
+	memcpy(g_rows, g_table.order, n * sizeof(g_rows[0]));
+	g_sort = key;
+	if (key != SORT_PID) {
+		qsort(g_rows, n, sizeof(g_rows[0]), cmp_rows);
+	}
+	return n;
+}
+
+static uint64_t rss_kb(const struct app_proc_entry *e)
+{
+	const struct hal_proc_sample *s = app_proc_latest(e);
+	if ((s->valid & HAL_PROC_STATUS) != 0 && (s->status.present & HAL_STATUS_VMRSS) != 0) {
+		return s->status.vm_rss_kb;
+	}
+	return s->stat.rss_pages > 0 ? (uint64_t)s->stat.rss_pages * (g_fs.page_size / 1024u) : 0u;
+}
+
+static void row_header(struct app_text *t, const char *eol)
+{
+	app_text_printf(t, "%7s %7s S %6s %9s %9s %4s %4s %4s %9s %9s %7s %-17s %s%s\n", "PID", "PPID",
+	                "CPU%", "RSS(KiB)", "VSZ(KiB)", "THR", "FDS", "CHLD", "RD(B/s)", "WR(B/s)", "IOPS",
+	                "CLASS", "COMMAND", eol);
+}
+
+static void row(struct app_text *t, const struct app_proc_entry *e, const char *eol)
+{
+	const struct hal_proc_sample *s = app_proc_latest(e);
+	char fds[16];
+	if (s->fd_count >= 0) {
+		(void)snprintf(fds, sizeof(fds), "%d", s->fd_count);
+	} else {
+		(void)snprintf(fds, sizeof(fds), "-");
+	}
+	int io_ok = (e->rates.valid & HAL_PROC_IO) != 0;
+	char rd[24];
+	char wr[24];
+	char ops[24];
+	if (io_ok) {
+		(void)snprintf(rd, sizeof(rd), "%.0f", e->rates.read_bytes_s);
+		(void)snprintf(wr, sizeof(wr), "%.0f", e->rates.write_bytes_s);
+		(void)snprintf(ops, sizeof(ops), "%.0f", e->rates.io_ops_s);
+	} else {
+		(void)snprintf(rd, sizeof(rd), "-");
+		(void)snprintf(wr, sizeof(wr), "-");
+		(void)snprintf(ops, sizeof(ops), "-");
+	}
+	app_text_printf(t, "%7d %7d %c %6.1f %9llu %9llu %4d %4s %4u %9s %9s %7s %-17s %s%s\n", e->h.pid,
+	                s->stat.ppid, s->stat.state, e->rates.cpu_percent, (unsigned long long)rss_kb(e),
+	                (unsigned long long)(s->stat.vsize / 1024u), s->stat.num_threads, fds, e->children,
+	                rd, wr, ops, rt_proc_class_name(e->cls), s->stat.comm, eol);
+}
+
+static void json_row(struct app_text *t, const struct app_proc_entry *e, int first)
+{
+	const struct hal_proc_sample *s = app_proc_latest(e);
+	int io_ok = (e->rates.valid & HAL_PROC_IO) != 0;
+	char state[2] = { s->stat.state, '\0' };
+	app_text_printf(t, "%s\n  {\"pid\":%d,\"ppid\":%d,\"state\":", first ? "" : ",", e->h.pid,
+	                s->stat.ppid);
+	app_text_json_string(t, state);
+	app_text_printf(t, ",\"comm\":");
+	app_text_json_string(t, s->stat.comm);
+	app_text_printf(t, ",\"cpu_percent\":%.2f,\"rss_kb\":%llu,\"vsz_kb\":%llu,\"threads\":%d,",
+	                e->rates.cpu_percent, (unsigned long long)rss_kb(e),
+	                (unsigned long long)(s->stat.vsize / 1024u), s->stat.num_threads);
+	if (s->fd_count >= 0) {
+		app_text_printf(t, "\"fds\":%d,", s->fd_count);
+	} else {
+		app_text_printf(t, "\"fds\":null,");
+	}
+	app_text_printf(t, "\"children\":%u,", e->children);
+	if (io_ok) {
+		app_text_printf(
+		    t,
+		    "\"io_read_bytes_per_s\":%.1f,\"io_write_bytes_per_s\":%.1f,\"io_rchar_per_s\":%.1f,"
+		    "\"io_wchar_per_s\":%.1f,\"io_ops_per_s\":%.1f,",
+		    e->rates.read_bytes_s, e->rates.write_bytes_s, e->rates.rchar_s, e->rates.wchar_s,
+		    e->rates.io_ops_s);
+	} else {
+		app_text_printf(
+		    t, "\"io_read_bytes_per_s\":null,\"io_write_bytes_per_s\":null,\"io_rchar_per_s\":null,"
+		       "\"io_wchar_per_s\":null,\"io_ops_per_s\":null,");
+	}
+	app_text_printf(t, "\"ctxsw_per_s\":%.1f,\"class\":\"%s\"}", e->rates.ctxsw_s,
+	                rt_proc_class_name(e->cls));
+}
+
+static void ps_usage(FILE *f)
+{
+	fprintf(f,
+	        "usage: picmon ps [--json] [--interval MS] [--root DIR]\n"
+	        "  one snapshot of all processes; CPU%% and rates over two samples MS apart (default 200)\n");
+}
+
+int app_cmd_ps(int argc, char **argv)
+{
+	int json = 0;
+	uint64_t interval_ms = 200;
+	const char *root = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0) {
+			json = 1;
+		} else if (strcmp(argv[i], "--interval") == 0 && i + 1 < argc) {
+			if (!parse_uint(argv[++i], 60000, &interval_ms) || interval_ms == 0) {
+				fprintf(stderr,
+				        "picmon: ps: --interval wants milliseconds 1..60000, got '%s'\n",
+				        argv[i]);
+				return APP_EXIT_USAGE;
+			}
+		} else if (strcmp(argv[i], "--root") == 0 && i + 1 < argc) {
+			root = argv[++i];
+		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			ps_usage(stdout);
+			return APP_EXIT_OK;
+		} else {
+			fprintf(stderr, "picmon: ps: unknown option '%s' (try 'picmon ps --help')\n",
+			        argv[i]);
+			return APP_EXIT_USAGE;
+		}
+	}
+	pm_status st = open_table(root, HAL_PROC_BASIC);
+	if (st != PM_OK) {
+		fprintf(stderr, "picmon: ps: cannot open %s/proc: %s\n", root != NULL ? root : "",
+		        pm_status_str(st));
+		return APP_EXIT_FAILURE;
+	}
+	st = app_proc_table_refresh(&g_table);
+	if (st == PM_OK || st == PM_ERR_NOSPACE) {
+		(void)hal_sleep_ns((int64_t)interval_ms * 1000000, NULL);
+		st = app_proc_table_refresh(&g_table);
+	}
+	if (st == PM_ERR_NOSPACE) {
+		hal_log(HAL_LOG_WARN, "ps: more than %d processes: the rest is not shown", PM_MAX_PROCESSES);
+	} else if (st != PM_OK) {
+		fprintf(stderr, "picmon: ps: cannot list processes: %s\n", pm_status_str(st));
+		app_proc_table_close(&g_table);
+		hal_procfs_close(&g_fs);
+		return APP_EXIT_FAILURE;
+	}
+	struct app_text t;
+	app_text_init(&t, g_out, sizeof(g_out));
+	uint32_t n = sorted_rows(SORT_PID);
+	if (json) {
+		app_text_printf(&t, "[");
+		for (uint32_t k = 0; k < n; k++) {
+			json_row(&t, &g_table.slot[g_rows[k]], k == 0);
+		}
+		app_text_printf(&t, "%s]\n", n > 0 ? "\n" : "");
+	} else {
+		row_header(&t, "");
+		for (uint32_t k = 0; k < n; k++) {
+			row(&t, &g_table.slot[g_rows[k]], "");
+		}
+	}
+	int rc = APP_EXIT_OK;
+	if (t.overflow) {
+		fprintf(stderr, "picmon: ps: output larger than its %zu-byte buffer\n", sizeof(g_out));
+		rc = APP_EXIT_FAILURE;
+	} else if (app_text_flush(&t, STDOUT_FILENO) != PM_OK) {
+		rc = APP_EXIT_FAILURE;
+	}
+	app_proc_table_close(&g_table);
+	hal_procfs_close(&g_fs);
+	return rc;
+}
+
+/* System header of a top frame; CPU split from the /proc/stat delta. */
+struct top_sys {
+	struct hal_sysinfo si;
+	struct hal_cpu_times prev;
+	struct hal_cpu_times cur;
+	int have_prev;
+	int ok;
+};
+
+static struct top_sys g_sys;
+
+static double pct(uint64_t part, uint64_t total)
+{
+	return total > 0 ? 100.0 * (double)part / (double)total : 0.0;
+}
+
+static void top_header(struct app_text *t, const char *eol)
+{
+	struct hal_loadavg la;
+	memset(&la, 0, sizeof(la));
+	if (g_sys.ok) {
+		(void)hal_sysinfo_loadavg(&g_sys.si, &la);
+	}
+	const struct app_proc_counts *c = &g_table.counts;
+	app_text_printf(t, "picmon top - load average: %.2f, %.2f, %.2f%s\n", la.load1, la.load5, la.load15,
+	                eol);
+	app_text_printf(
+	    t, "Tasks: %u total, %u running, %u sleeping, %u disk sleep, %u stopped, %u zombie, %u idle%s\n",
+	    c->total, c->running, c->sleeping, c->disk_sleep, c->stopped, c->zombie, c->idle, eol);
+	if (g_sys.ok && hal_sysinfo_cpu_times(&g_sys.si, &g_sys.cur) == PM_OK) {
+		static const struct hal_cpu_ticks zero;
+		struct hal_cpu_ticks d;
+		const struct hal_cpu_ticks *a = &g_sys.prev.total;
+		const struct hal_cpu_ticks *b = &g_sys.cur.total;
+		if (!g_sys.have_prev) {
+			a = &zero;
+		}
+		d.user = b->user - a->user;
+		d.nice = b->nice - a->nice;
+		d.system = b->system - a->system;
+		d.idle = b->idle - a->idle;
+		d.iowait = b->iowait - a->iowait;
+		d.irq = b->irq - a->irq;
+		d.softirq = b->softirq - a->softirq;
+		d.steal = b->steal - a->steal;
+		uint64_t tot = hal_cpu_ticks_total(&d);
+		app_text_printf(t,
+		                "%%Cpu(s): %5.1f us, %5.1f sy, %5.1f ni, %5.1f id, %5.1f wa, %5.1f hi, %5.1f "
+		                "si, %5.1f st%s\n",
+		                pct(d.user, tot), pct(d.system, tot), pct(d.nice, tot), pct(d.idle, tot),
+		                pct(d.iowait, tot), pct(d.irq, tot), pct(d.softirq, tot), pct(d.steal, tot),
+		                eol);
+		g_sys.prev = g_sys.cur;
+		g_sys.have_prev = 1;
+	}
+	struct hal_meminfo mi;
+	if (g_sys.ok && hal_sysinfo_meminfo(&g_sys.si, &mi) == PM_OK) {
+		app_text_printf(
+		    t,
+		    "MiB Mem: %9.1f total, %9.1f free, %9.1f available | Swap: %9.1f total, %9.1f free%s\n",
+		    (double)mi.mem_total_kb / 1024.0, (double)mi.mem_free_kb / 1024.0,
+		    (double)mi.mem_available_kb / 1024.0, (double)mi.swap_total_kb / 1024.0,
+		    (double)mi.swap_free_kb / 1024.0, eol);
+	}
+	app_text_printf(t, "%s\n", eol);
+}
+
+static void top_usage(FILE *f)
+{
+	fprintf(f, "usage: picmon top [-d SECONDS] [--sort cpu|rss|io|pid] [-b -n N] [--root DIR]\n"
+	           "  live view; keys: q quit, c/m/i/p sort by cpu/rss/io/pid. -b: batch frames to stdout\n");
+}
+
+static int parse_sort(const char *s, enum sort_key *k)
+{
+	static const struct {
+		const char *name;
+		enum sort_key key;
+	} keys[] = { { "cpu", SORT_CPU }, { "rss", SORT_RSS }, { "io", SORT_IO }, { "pid", SORT_PID } };
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (strcmp(s, keys[i].name) == 0) {
+			*k = keys[i].key;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static volatile int g_stop;
+
+int app_cmd_top(int argc, char **argv)
+{
+	int64_t delay_ns = 3 * INT64_C(1000000000);
+	enum sort_key sort = SORT_CPU;
+	int batch = 0;
+	uint64_t frames = 0; /* 0: until stopped */
+	const char *root = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-d") == 0 && i + 1 < argc) {
+			if (!parse_decimal_ns(argv[++i], INT64_C(1000000000), &delay_ns)) {
+				fprintf(stderr, "picmon: top: -d wants seconds (e.g. 1 or 0.5), got '%s'\n",
+				        argv[i]);
+				return APP_EXIT_USAGE;
+			}
+		} else if (strcmp(argv[i], "--sort") == 0 && i + 1 < argc) {
+			if (!parse_sort(argv[++i], &sort)) {
+				fprintf(stderr, "picmon: top: --sort wants cpu, rss, io or pid, got '%s'\n",
+				        argv[i]);
+				return APP_EXIT_USAGE;
+			}
+		} else if (strcmp(argv[i], "-b") == 0) {
+			batch = 1;
+		} else if (strcmp(argv[i], "-n") == 0 && i + 1 < argc) {
+			if (!parse_uint(argv[++i], 1000000, &frames) || frames == 0) {
+				fprintf(stderr, "picmon: top: -n wants a frame count >= 1, got '%s'\n",
+				        argv[i]);
+				return APP_EXIT_USAGE;
+			}
+		} else if (strcmp(argv[i], "--root") == 0 && i + 1 < argc) {
+			root = argv[++i];
+		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			top_usage(stdout);
+			return APP_EXIT_OK;
+		} else {
+			fprintf(stderr, "picmon: top: unknown option '%s' (try 'picmon top --help')\n",
+			        argv[i]);
+			return APP_EXIT_USAGE;
+		}
+	}
+	pm_status st = open_table(root, HAL_PROC_BASIC);
+	if (st != PM_OK) {
+		fprintf(stderr, "picmon: top: cannot open %s/proc: %s\n", root != NULL ? root : "",
+		        pm_status_str(st));
+		return APP_EXIT_FAILURE;
+	}
+	g_sys.ok = hal_sysinfo_open(&g_fs, &g_sys.si) == PM_OK;
+	struct hal_term term = { 0 };
+	int interactive = !batch && hal_isatty(STDOUT_FILENO);
+	if (!batch && !interactive) {
+		batch = 1; /* stdout is not a terminal: behave like procps top -b */
+	}
+	(void)hal_term_catch_stop(&g_stop);
+	if (interactive) {
+		(void)hal_term_raw_enter(&term);
+		(void)hal_write_all(STDOUT_FILENO, "\033[?1049h\033[?25l", 14);
+	}
+	const char *eol = interactive ? "\033[K" : "";
+	struct app_text t;
+	int rc = APP_EXIT_OK;
+	int64_t next = hal_clock_mono_ns();
+	for (uint64_t frame = 0; g_stop == 0 && (frames == 0 || frame < frames); frame++) {
+		st = app_proc_table_refresh(&g_table);
+		if (st != PM_OK && st != PM_ERR_NOSPACE) {
+			hal_log(HAL_LOG_ERROR, "top: cannot list processes: %s", pm_status_str(st));
+			rc = APP_EXIT_FAILURE;
+			break;
+		}
+		app_text_init(&t, g_out, sizeof(g_out));
+		if (interactive) {
+			app_text_printf(&t, "\033[H");
+		}
+		top_header(&t, eol);
+		row_header(&t, eol);
+		uint32_t n = sorted_rows(sort);
+		uint32_t rows = 0;
+		uint32_t cols = 0;
+		if (interactive && hal_term_size(&rows, &cols) == PM_OK && rows > 7) {
+			n = n < rows - 7 ? n : rows - 7;
+		}
+		for (uint32_t k = 0; k < n; k++) {
+			row(&t, &g_table.slot[g_rows[k]], eol);
+		}
+		if (interactive) {
+			app_text_printf(&t, "\033[J");
+		} else {
+			app_text_printf(&t, "\n");
+		}
+		if (app_text_flush(&t, STDOUT_FILENO) != PM_OK) {
+			rc = APP_EXIT_FAILURE;
+			break;
+		}
+		if (frames != 0 && frame + 1 >= frames) {
+			break;
+		}
+		next += delay_ns;
+		/* Wait for the next frame; keys are handled as they come. */
+		for (int guard = 0; guard < 10000 && g_stop == 0; guard++) {
+			int64_t left = next - hal_clock_mono_ns();
+			if (left <= 0) {
+				break;
+			}
+			if (!interactive) {
+				(void)hal_sleep_ns(left, &g_stop);
+				break;
+			}
+			int key = 0;
+			pm_status ks = hal_term_wait_key(left, &key);
+			if (ks == PM_OK) {
+				if (key == 'q' || key == 'Q') {
+					g_stop = 1;
+				} else if (key == 'c') {
+					sort = SORT_CPU;
+				} else if (key == 'm') {
+					sort = SORT_RSS;
+				} else if (key == 'i') {
+					sort = SORT_IO;
+				} else if (key == 'p') {
+					sort = SORT_PID;
+				}
+			} else if (ks == PM_ERR_TIMEOUT) {
+				break;
+			}
+		}
+	}
+	if (interactive) {
+		(void)hal_write_all(STDOUT_FILENO, "\033[?25h\033[?1049l", 14);
+		hal_term_raw_leave(&term);
+	}
+	if (g_sys.ok) {
+		hal_sysinfo_close(&g_sys.si);
+	}
+	app_proc_table_close(&g_table);
+	hal_procfs_close(&g_fs);
+	return rc;
+}

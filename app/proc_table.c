@@ -1,0 +1,188 @@
+/* Tracked-process table: merge of a sorted pid listing into the sorted table (app/proc_table.h). */
+#include "proc_table.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void app_proc_table_init(struct app_proc_table *t, struct hal_procfs *fs, uint32_t fields)
+{
+	memset(t, 0, sizeof(*t));
+	t->fs = fs;
+	t->fields = fields;
+	for (uint32_t i = 0; i < PM_MAX_PROCESSES; i++) {
+		hal_proc_init_closed(&t->slot[i].h);
+		t->free_slots[i] = PM_MAX_PROCESSES - 1 - i;
+	}
+	t->nfree = PM_MAX_PROCESSES;
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a;
+	int32_t y = *(const int32_t *)b;
+	return (x > y) - (x < y);
+}
+
+static void release(struct app_proc_table *t, uint32_t slot)
+{
+	hal_proc_close(&t->slot[slot].h);
+	t->free_slots[t->nfree++] = slot;
+}
+
+static void after_sample(struct app_proc_table *t, struct app_proc_entry *e)
+{
+	e->nsamples++;
+	if (e->nsamples >= 2) {
+		rt_proc_rates_compute(&e->sample[e->cur ^ 1u], &e->sample[e->cur], t->fs->clk_tck, &e->rates);
+		rt_proc_window_push(&e->window, e->rates.cpu_percent, e->rates.io_ops_s);
+		e->cls = rt_proc_classify(&e->window);
+	}
+}
+
+/* Starts tracking pid in a free slot; returns the slot or -1. */
+static int64_t track(struct app_proc_table *t, int32_t pid)
+{
+	if (t->nfree == 0) {
+		return -1;
+	}
+	uint32_t slot = t->free_slots[t->nfree - 1];
+	struct app_proc_entry *e = &t->slot[slot];
+	memset(&e->rates, 0, sizeof(e->rates));
+	rt_proc_window_reset(&e->window);
+	e->cls = RT_PROC_INACTIVE;
+	e->nsamples = 0;
+	e->cur = 0;
+	e->children = 0;
+	pm_status st = hal_proc_open(t->fs, pid, t->fields, &e->h, &e->sample[0]);
+	if (st != PM_OK) {
+		if (st != PM_ERR_GONE) {
+			t->open_failures++;
+		}
+		return -1;
+	}
+	t->nfree--;
+	after_sample(t, e);
+	return slot;
+}
+
+/* Samples a tracked slot; false when the process is gone (slot released). */
+static bool resample(struct app_proc_table *t, uint32_t slot)
+{
+	struct app_proc_entry *e = &t->slot[slot];
+	uint8_t next = (uint8_t)(e->cur ^ 1u);
+	pm_status st = hal_proc_sample(&e->h, &e->sample[next]);
+	if (st != PM_OK) {
+		t->exits_seen++;
+		release(t, slot);
+		return false;
+	}
+	e->cur = next;
+	after_sample(t, e);
+	return true;
+}
+
+static void count_state(struct app_proc_counts *c, char state)
+{
+	c->total++;
+	switch (state) {
+	case 'R':
+		c->running++;
+		break;
+	case 'S':
+		c->sleeping++;
+		break;
+	case 'D':
+		c->disk_sleep++;
+		break;
+	case 'T':
+	case 't':
+		c->stopped++;
+		break;
+	case 'Z':
+		c->zombie++;
+		break;
+	case 'I':
+		c->idle++;
+		break;
+	default:
+		c->other++;
+		break;
+	}
+}
+
+pm_status app_proc_table_refresh(struct app_proc_table *t)
+{
+	size_t nlisted = 0;
+	pm_status listing = hal_proc_list(t->fs, t->listed, PM_MAX_PROCESSES, &nlisted);
+	if (listing != PM_OK && listing != PM_ERR_NOSPACE) {
+		return listing;
+	}
+	int sorted = 1;
+	for (size_t i = 1; i < nlisted; i++) {
+		if (t->listed[i - 1] >= t->listed[i]) {
+			sorted = 0;
+			break;
+		}
+	}
+	if (!sorted) {
+		qsort(t->listed, nlisted, sizeof(t->listed[0]), cmp_pid);
+	}
+	uint32_t i = 0; /* in order (old) */
+	size_t j = 0;   /* in listed */
+	uint32_t m = 0; /* in next_order */
+	while (i < t->n || j < nlisted) {
+		int32_t old_pid = i < t->n ? t->slot[t->order[i]].h.pid : INT32_MAX;
+		int32_t new_pid = j < nlisted ? t->listed[j] : INT32_MAX;
+		if (i < t->n && (j >= nlisted || old_pid < new_pid)) {
+			/* Not listed any more: exited between the samples. */
+			t->exits_seen++;
+			release(t, t->order[i]);
+			i++;
+		} else if (j < nlisted && (i >= t->n || new_pid < old_pid)) {
+			int64_t slot = track(t, new_pid);
+			if (slot >= 0) {
+				t->next_order[m++] = (uint32_t)slot;
+			}
+			j++;
+		} else {
+			uint32_t slot = t->order[i];
+			if (resample(t, slot)) {
+				t->next_order[m++] = slot;
+			} else {
+				/* Gone or reused PID: a fresh process may now hold the number. */
+				int64_t again = track(t, new_pid);
+				if (again >= 0) {
+					t->next_order[m++] = (uint32_t)again;
+				}
+			}
+			i++;
+			j++;
+		}
+	}
+	memcpy(t->order, t->next_order, m * sizeof(t->order[0]));
+	t->n = m;
+	memset(&t->counts, 0, sizeof(t->counts));
+	for (uint32_t k = 0; k < m; k++) {
+		const struct app_proc_entry *e = &t->slot[t->order[k]];
+		t->pids[k] = e->h.pid;
+		t->ppids[k] = app_proc_latest(e)->stat.ppid;
+		count_state(&t->counts, app_proc_latest(e)->stat.state);
+	}
+	rt_proc_child_counts(t->pids, t->ppids, m, t->kids);
+	for (uint32_t k = 0; k < m; k++) {
+		t->slot[t->order[k]].children = t->kids[k];
+	}
+	t->refreshes++;
+	if (listing == PM_ERR_NOSPACE) {
+		t->table_full++;
+	}
+	return listing;
+}
+
+void app_proc_table_close(struct app_proc_table *t)
+{
+	for (uint32_t k = 0; k < t->n; k++) {
+		release(t, t->order[k]);
+	}
+	t->n = 0;
+}

@@ -1,0 +1,68 @@
+/* The table of tracked processes behind `picmon ps`, `picmon top` and the sampler: discovery,
+ * kept-open /proc files per process, two samples per process, derived rates and the process
+ * class. Fixed storage (PM_MAX_PROCESSES slots); refresh is allocation-free. */
+#ifndef APP_PROC_TABLE_H
+#define APP_PROC_TABLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hal/proc.h"
+#include "rt/limits.h"
+#include "rt/proc_class.h"
+#include "rt/proc_rates.h"
+
+struct app_proc_entry {
+	struct hal_proc h;
+	struct hal_proc_sample sample[2];
+	uint8_t cur;                /* index of the newest sample */
+	uint32_t nsamples;          /* samples taken since tracking began */
+	struct rt_proc_rates rates; /* between the two newest samples (valid once nsamples >= 2) */
+	struct rt_proc_window window;
+	enum rt_proc_class cls;
+	uint32_t children;
+};
+
+struct app_proc_counts {
+	uint32_t total, running, sleeping, disk_sleep, stopped, zombie, idle, other;
+};
+
+struct app_proc_table {
+	struct hal_procfs *fs;
+	uint32_t fields;                  /* HAL_PROC_* kept open per process */
+	uint32_t n;                       /* tracked processes */
+	uint32_t order[PM_MAX_PROCESSES]; /* slot indices, ascending pid */
+	struct app_proc_entry slot[PM_MAX_PROCESSES];
+	/* scratch of one refresh */
+	uint32_t free_slots[PM_MAX_PROCESSES];
+	uint32_t nfree;
+	uint32_t next_order[PM_MAX_PROCESSES];
+	int32_t listed[PM_MAX_PROCESSES];
+	int32_t pids[PM_MAX_PROCESSES];
+	int32_t ppids[PM_MAX_PROCESSES];
+	uint32_t kids[PM_MAX_PROCESSES];
+	/* counters since init */
+	uint64_t refreshes;
+	uint64_t exits_seen;
+	uint64_t open_failures;
+	uint64_t table_full; /* refreshes where more processes existed than slots */
+	struct app_proc_counts counts;
+};
+
+/* Prepares an empty table over an open tree. */
+void app_proc_table_init(struct app_proc_table *t, struct hal_procfs *fs, uint32_t fields);
+
+/* Discovers processes, samples every tracked one (opening new ones, closing exited ones) and
+ * updates rates, classes, child counts and state counts. PM_ERR_NOSPACE when the table was full
+ * (the first PM_MAX_PROCESSES processes by pid are tracked). */
+pm_status app_proc_table_refresh(struct app_proc_table *t);
+
+/* Closes every kept file. */
+void app_proc_table_close(struct app_proc_table *t);
+
+static inline const struct hal_proc_sample *app_proc_latest(const struct app_proc_entry *e)
+{
+	return &e->sample[e->cur];
+}
+
+#endif

@@ -1,0 +1,61 @@
+/* Fixed text buffers for whole-frame output (app/text_buf.h). */
+#include "text_buf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "hal/term.h"
+
+void app_text_init(struct app_text *t, char *buf, size_t cap)
+{
+	t->buf = buf;
+	t->cap = cap;
+	t->len = 0;
+	t->overflow = false;
+	if (cap > 0) {
+		buf[0] = '\0';
+	}
+}
+
+void app_text_printf(struct app_text *t, const char *fmt, ...)
+{
+	if (t->len + 1 >= t->cap) {
+		t->overflow = true;
+		return;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= t->cap - t->len) {
+		t->overflow = true;
+		t->buf[t->len] = '\0';
+		return;
+	}
+	t->len += (size_t)n;
+}
+
+void app_text_json_string(struct app_text *t, const char *s)
+{
+	app_text_printf(t, "\"");
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\') {
+			app_text_printf(t, "\\%c", *p);
+		} else if (*p < 0x20 || *p >= 0x7f) {
+			app_text_printf(t, "\\u%04x", *p);
+		} else {
+			app_text_printf(t, "%c", *p);
+		}
+	}
+	app_text_printf(t, "\"");
+}
+
+pm_status app_text_flush(struct app_text *t, int fd)
+{
+	pm_status st = hal_write_all(fd, t->buf, t->len);
+	t->len = 0;
+	if (t->cap > 0) {
+		t->buf[0] = '\0';
+	}
+	return st;
+}

@@ -1,0 +1,25 @@
+/* A fixed text buffer that commands fill with whole frames or documents before one write, so a
+ * terminal never shows half a frame. Overflow is remembered, never silent. */
+#ifndef APP_TEXT_BUF_H
+#define APP_TEXT_BUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "hal/status.h"
+
+struct app_text {
+	char *buf;
+	size_t cap;
+	size_t len;
+	bool overflow;
+};
+
+void app_text_init(struct app_text *t, char *buf, size_t cap);
+void app_text_printf(struct app_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s as a JSON string literal (quotes and escapes included). */
+void app_text_json_string(struct app_text *t, const char *s);
+/* Writes the buffer to fd with one write loop and empties it. */
+pm_status app_text_flush(struct app_text *t, int fd);
+
+#endif

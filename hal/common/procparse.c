@@ -1,0 +1,901 @@
+/* Parsers of /proc and /sys text (see hal/procparse.h): a small cursor over a length-bounded buffer,
+ * strict about numbers (overflow is a parse error), lenient about unknown lines. */
+#include "hal/procparse.h"
+
+#include <string.h>
+
+struct cur {
+	const char *p;
+	const char *end;
+};
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static void skip_spaces(struct cur *c)
+{
+	while (c->p < c->end && is_space(*c->p)) {
+		c->p++;
+	}
+}
+
+static void skip_line(struct cur *c)
+{
+	while (c->p < c->end && *c->p != '\n') {
+		c->p++;
+	}
+	if (c->p < c->end) {
+		c->p++;
+	}
+}
+
+/* Unsigned decimal after optional blanks; at least one digit, no overflow. */
+static pm_status get_u64(struct cur *c, uint64_t *out)
+{
+	skip_spaces(c);
+	uint64_t v = 0;
+	const char *start = c->p;
+	while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
+		uint64_t d = (uint64_t)(*c->p - '0');
+		if (v > (UINT64_MAX - d) / 10) {
+			return PM_ERR_PARSE;
+		}
+		v = v * 10 + d;
+		c->p++;
+	}
+	if (c->p == start) {
+		return PM_ERR_PARSE;
+	}
+	*out = v;
+	return PM_OK;
+}
+
+static pm_status get_i64(struct cur *c, int64_t *out)
+{
+	skip_spaces(c);
+	int neg = 0;
+	if (c->p < c->end && *c->p == '-') {
+		neg = 1;
+		c->p++;
+	}
+	uint64_t v;
+	pm_status st = get_u64(c, &v);
+	if (st != PM_OK) {
+		return st;
+	}
+	if (v > (uint64_t)INT64_MAX) {
+		return PM_ERR_PARSE;
+	}
+	*out = neg ? -(int64_t)v : (int64_t)v;
+	return PM_OK;
+}
+
+static pm_status get_i32(struct cur *c, int32_t *out)
+{
+	int64_t v;
+	pm_status st = get_i64(c, &v);
+	if (st != PM_OK) {
+		return st;
+	}
+	if (v < INT32_MIN || v > INT32_MAX) {
+		return PM_ERR_PARSE;
+	}
+	*out = (int32_t)v;
+	return PM_OK;
+}
+
+static pm_status get_u32(struct cur *c, uint32_t *out)
+{
+	uint64_t v;
+	pm_status st = get_u64(c, &v);
+	if (st != PM_OK) {
+		return st;
+	}
+	if (v > UINT32_MAX) {
+		return PM_ERR_PARSE;
+	}
+	*out = (uint32_t)v;
+	return PM_OK;
+}
+
+/* Skips one blank-separated field. */
+static pm_status skip_field(struct cur *c)
+{
+	skip_spaces(c);
+	const char *start = c->p;
+	while (c->p < c->end && !is_space(*c->p) && *c->p != '\n') {
+		c->p++;
+	}
+	return c->p == start ? PM_ERR_PARSE : PM_OK;
+}
+
+/* Whether the line at the cursor starts with `key` (which includes its ':' if any). */
+static int line_has_key(const struct cur *c, const char *key, size_t klen)
+{
+	return (size_t)(c->end - c->p) >= klen && memcmp(c->p, key, klen) == 0;
+}
+
+pm_status hal_parse_stat(const char *buf, size_t len, struct hal_proc_stat *out)
+{
+	if (buf == NULL || out == NULL) {
+		return PM_ERR_INVAL;
+	}
+	memset(out, 0, sizeof(*out));
+	out->processor = -1;
+	struct cur c = { buf, buf + len };
+	pm_status st = get_i32(&c, &out->pid);
+	if (st != PM_OK) {
+		return st;
+	}
+	skip_spaces(&c);
+	if (c.p >= c.end || *c.p != '(') {
+		return PM_ERR_PARSE;
+	}
+	const char *open = c.p + 1;
+	const char *close = NULL;
+	for (const char *q = c.end; q > open; q--) {
+		if (q[-1] == ')') {
+			close = q - 1;
+			break;
+		}
+	}
+	if (close == NULL) {
+		return PM_ERR_PARSE;
+	}
+	size_t n = (size_t)(close - open);
+	if (n >= sizeof(out->comm)) {
+		n = sizeof(out->comm) - 1;
+	}
+	memcpy(out->comm, open, n);
+	out->comm[n] = '\0';
+	c.p = close + 1;
+	skip_spaces(&c);
+	if (c.p >= c.end || *c.p < 'A' || *c.p > 'z') {
+		return PM_ERR_PARSE;
+	}
+	out->state = *c.p++;
+	if (c.p < c.end && !is_space(*c.p)) {
+		return PM_ERR_PARSE;
+	}
+	uint64_t skip;
+	int64_t iskip;
+	if ((st = get_i32(&c, &out->ppid)) != PM_OK || (st = get_i32(&c, &out->pgrp)) != PM_OK ||
+	    (st = get_i32(&c, &out->session)) != PM_OK || (st = get_i32(&c, &out->tty_nr)) != PM_OK ||
+	    (st = get_i32(&c, &out->tpgid)) != PM_OK || (st = get_u64(&c, &skip)) != PM_OK ||
+	    (st = get_u64(&c, &out->minflt)) != PM_OK || (st = get_u64(&c, &skip)) != PM_OK ||
+	    (st = get_u64(&c, &out->majflt)) != PM_OK || (st = get_u64(&c, &skip)) != PM_OK ||
+	    (st = get_u64(&c, &out->utime)) != PM_OK || (st = get_u64(&c, &out->stime)) != PM_OK ||
+	    (st = get_i64(&c, &out->cutime)) != PM_OK || (st = get_i64(&c, &out->cstime)) != PM_OK ||
+	    (st = get_i32(&c, &out->priority)) != PM_OK || (st = get_i32(&c, &out->nice)) != PM_OK ||
+	    (st = get_i32(&c, &out->num_threads)) != PM_OK || (st = get_i64(&c, &iskip)) != PM_OK ||
+	    (st = get_u64(&c, &out->starttime)) != PM_OK) {
+		return st;
+	}
+	/* Fields from vsize on are optional: a truncated tail keeps what was read. */
+	if (get_u64(&c, &out->vsize) != PM_OK || get_i64(&c, &out->rss_pages) != PM_OK) {
+		return PM_OK;
+	}
+	/* rsslim .. cnswap (25..36) and exit_signal (38) are skipped. */
+	for (int i = 25; i <= 38; i++) {
+		if (skip_field(&c) != PM_OK) {
+			return PM_OK;
+		}
+	}
+	if (get_i32(&c, &out->processor) != PM_OK) {
+		out->processor = -1;
+		return PM_OK;
+	}
+	if (get_u32(&c, &out->rt_priority) != PM_OK || get_u32(&c, &out->policy) != PM_OK ||
+	    get_u64(&c, &out->blkio_ticks) != PM_OK) {
+		return PM_OK;
+	}
+	return PM_OK;
+}
+
+pm_status hal_parse_status(const char *buf, size_t len, struct hal_proc_status *out)
+{
+	if (buf == NULL || out == NULL) {
+		return PM_ERR_INVAL;
+	}
+	memset(out, 0, sizeof(*out));
+	struct cur c = { buf, buf + len };
+	int have_name = 0;
+	/* Every iteration consumes at least one byte, so the loop is bounded by len. */
+	while (c.p < c.end) {
+		struct cur line = c;
+		skip_line(&c);
+		line.end = c.p;
+		pm_status st = PM_OK;
+		uint64_t *dst = NULL;
+		uint32_t bit = 0;
+		switch (*line.p) {
+		case 'N':
+			if (line_has_key(&line, "Name:", 5)) {
+				have_name = 1;
+			}
+			break;
+		case 'U':
+			if (line_has_key(&line, "Uid:", 4)) {
+				line.p += 4;
+				if ((st = get_u32(&line, &out->uid)) != PM_OK ||
+				    (st = get_u32(&line, &out->euid)) != PM_OK) {
+					return st;
+				}
+				out->present |= HAL_STATUS_UID;
+			}
+			break;
+		case 'T':
+			if (line_has_key(&line, "Threads:", 8)) {
+				line.p += 8;
+				if ((st = get_u32(&line, &out->threads)) != PM_OK) {
+					return st;
+				}
+				out->present |= HAL_STATUS_THREADS;
+			}
+			break;
+		case 'V':
+			if (line_has_key(&line, "VmRSS:", 6)) {
+				dst = &out->vm_rss_kb;
+				bit = HAL_STATUS_VMRSS;
+				line.p += 6;
+			} else if (line_has_key(&line, "VmSize:", 7)) {
+				dst = &out->vm_size_kb;
+				bit = HAL_STATUS_VMSIZE;
+				line.p += 7;
+			} else if (line_has_key(&line, "VmData:", 7)) {
+				dst = &out->vm_data_kb;
+				bit = HAL_STATUS_VMDATA;
+				line.p += 7;
+			} else if (line_has_key(&line, "VmStk:", 6)) {
+				dst = &out->vm_stk_kb;
+				bit = HAL_STATUS_VMSTK;
+				line.p += 6;
+			}
+			break;
+		case 'v':
+			if (line_has_key(&line, "voluntary_ctxt_switches:", 24)) {
+				dst = &out->voluntary_ctxt_switches;
+				bit = HAL_STATUS_CTXSW;
+				line.p += 24;
+			}
+			break;
+		case 'n':
+			if (line_has_key(&line, "nonvoluntary_ctxt_switches:", 27)) {
+				dst = &out->nonvoluntary_ctxt_switches;
+				bit = HAL_STATUS_CTXSW;
+				line.p += 27;
+			}
+			break;
+		default:
+			break;
+		}
+		if (dst != NULL) {
+			if ((st = get_u64(&line, dst)) != PM_OK) {
+				return st;
+			}
+			out->present |= bit;
+		}
+	}
+	return have_name ? PM_OK : PM_ERR_PARSE;
+}
+
+/* Generic "key: value" (or "key value") line table parser: fills the u64 at offsets[i] for keys[i]. */
+struct kv_key {
+	const char *key; /* including the separator, e.g. "rchar:" or "pgfault " */
+	size_t offset;
+};
+
+static pm_status parse_kv(const char *buf, size_t len, const struct kv_key *keys, size_t nkeys, void *base,
+                          uint32_t *present)
+{
+	struct cur c = { buf, buf + len };
+	uint32_t seen = 0;
+	while (c.p < c.end) {
+		struct cur line = c;
+		skip_line(&c);
+		line.end = c.p;
+		for (size_t i = 0; i < nkeys; i++) {
+			size_t klen = strlen(keys[i].key);
+			if (line_has_key(&line, keys[i].key, klen)) {
+				line.p += klen;
+				uint64_t v;
+				pm_status st = get_u64(&line, &v);
+				if (st != PM_OK) {
+					return st;
+				}
+				memcpy((char *)base + keys[i].offset, &v, sizeof(v));
+				if (i < 32) {
+					seen |= 1u << i;
+				}
+				break;
+			}
+		}
+	}
+	if (present != NULL) {
+		*present = seen;
+	}
+	return PM_OK;
+}
+
+pm_status hal_parse_io(const char *buf, size_t len, struct hal_proc_io *out)
+{
+	static const struct kv_key keys[] = {
+		{ "rchar:", offsetof(struct hal_proc_io, rchar) },
+		{ "wchar:", offsetof(struct hal_proc_io, wchar) },
+		{ "syscr:", offsetof(struct hal_proc_io, syscr) },
+		{ "syscw:", offsetof(struct hal_proc_io, syscw) },
+		{ "read_bytes:", offsetof(struct hal_proc_io, read_bytes) },
+		{ "write_bytes:", offsetof(struct hal_proc_io, write_bytes) },
+		{ "cancelled_write_bytes:", offsetof(struct hal_proc_io, cancelled_write_bytes) },
+	};
+	if (buf == NULL || out == NULL) {
+		return PM_ERR_INVAL;
+	}
+	memset(out, 0, sizeof(*out));
+	uint32_t seen = 0;
+	pm_status st = parse_kv(buf, len, keys, sizeof(keys) / sizeof(keys[0]), out, &seen);
+	if (st != PM_OK) {
+		return st;
+	}
+	/* rchar..syscw are always there; without them this is not an io file. */
+	return (seen & 0xFu) == 0xFu ? PM_OK : PM_ERR_PARSE;
+}
+
+pm_status hal_parse_schedstat(const char *buf, size_t len, struct hal_schedstat *out)
+{
+	if (buf == NULL || out == NULL) {
+		return PM_ERR_INVAL;
+	}
+	memset(out, 0, sizeof(*out));
+	struct cur c = { buf, buf + len };
+	pm_status st;
+	if ((st = get_u64(&c, &out->run_ns)) != PM_OK || (st = get_u64(&c, &out->wait_ns)) != PM_OK ||
+	    (st = get_u64(&c, &out->timeslices)) != PM_OK) {
+		return st;
+	}
+	return PM_OK;
+}
+
+/* /proc/PID/sched lines look like "se.nr_migrations     :      12". */
+static pm_status sched_value(struct cur *line, size_t klen, uint64_t *out)
+{
+	line->p += klen;
+	skip_spaces(line);
+	if (line->p >= line->end || *line->p != ':') {
+		return PM_ERR_PARSE;
+	}
+	line->p++;
+	return get_u64(line, out);
+}
+
+pm_status hal_parse_sched(const char *buf, size_t len, struct hal_proc_sched *out)
+{
+	if (buf == NULL || out == NULL) {
+		return PM_ERR_INVAL;
+	}
+	memset(out, 0, sizeof(*out));
+	struct cur c = { buf, buf + len };
+	int found = 0;
+	while (c.p < c.end) {
+		struct cur line = c;
+		skip_line(&c);
+		line.end = c.p;
+		pm_status st = PM_OK;
+		if (line_has_key(&line, "se.nr_migrations", 16)) {
+			st = sched_value(&line, 16, &out->nr_migrations);
+			found = 1;
+		} else if (line_has_key(&line, "nr_switches", 11)) {
+			st = sched_value(&line, 11, &out->nr_switches);
+		}
+		if (st != PM_OK) {
+			return st;
+		}
+	}
+	return found ? PM_OK : PM_ERR_PARSE;
+}
+
+pm_status hal_parse_meminfo(const char *buf, size_t len, struct hal_meminfo *out)
+{
+	static const struct kv_key keys[] = {
+		{ "MemTotal:", offsetof(struct hal_meminfo, mem_total_kb) },
+		{ "MemFree:", offsetof(struct hal_meminfo, mem_free_kb) },
+		{ "MemAvailable:", offsetof(struct hal_meminfo, mem_available_kb) },
+		{ "Buffers:", offsetof(struct hal_meminfo, buffers_kb) },
+		{ "Cached:", offsetof(struct hal_meminfo, cached_kb) },
+		{ "SwapTotal:", offsetof(struct hal_meminfo, swap_total_kb) },
+		{ "SwapFree:", offsetof(struct hal_meminfo, swap_free_kb) },
+		{ "Shmem:", offsetof(struct hal_meminfo, shmem_kb) },
+		{ "SReclaimable:", offsetof(struct hal_meminfo, sreclaimable_kb) },
+	};
+	if (buf == NULL || out == NULL) {
+		return PM_ERR_INVAL;
+	}
+	memset(out, 0, sizeof(*out));
+	pm_status st = parse_kv(buf, len, keys, sizeof(keys) / sizeof(keys[0]), out, &out->present);
+	if (st != PM_OK) {
+		return st;
+	}
+	return (out->present & 1u) != 0 ? PM_OK : PM_ERR_PARSE;
+}
+
+static pm_status get_ticks(struct cur *c, struct hal_cpu_ticks *t)
+{
+	uint64_t *f[] = { &t->user,   &t->nice, &t->system,  &t->idle,
+		          &t->iowait, &t->irq,  &t->softirq, &t->steal };
+	/* user..idle are required; later fields appeared with later kernels. */
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		pm_status st = get_u64(c, f[i]);
+		if (st != PM_OK) {
+			return i < 4 ? st : PM_OK;
+		}
+	}
+	return PM_OK;
+}
+
+pm_status hal_parse_proc_stat(const char *buf, size_t len, struct hal_cpu_times *out)
+{
+	if (buf == NULL || out == NULL) {
+		return PM_ERR_INVAL;
+	}
+	memset(out, 0, sizeof(*out));
+	struct cur c = { buf, buf + len };
+	int have_total = 0;
+	while (c.p < c.end) {
+		struct cur line = c;
+		skip_line(&c);
+		line.end = c.p;
+		pm_status st = PM_OK;
+		if (line_has_key(&line, "cpu ", 4)) {
+			line.p += 4;
+			st = get_ticks(&line, &out->total);
+			have_total = 1;
+		} else if (line_has_key(&line, "cpu", 3)) {
+			line.p += 3;
+			uint32_t id;
+			if ((st = get_u32(&line, &id)) == PM_OK) {
+				if (id >= PM_MAX_CPUS) {
+					continue; /* beyond our capacity: counted in total only */
+				}
+				st = get_ticks(&line, &out->cpu[id]);
+				(void)hal_cpuset_add(&out->present, id);
+				out->ncpu_lines++;
+			}
+		} else if (line_has_key(&line, "ctxt ", 5)) {
+			line.p += 5;
+			st = get_u64(&line, &out->ctxt);
+		} else if (line_has_key(&line, "btime ", 6)) {
+			line.p += 6;
+			st = get_u64(&line, &out->btime);
+		} else if (line_has_key(&line, "processes ", 10)) {
+			line.p += 10;
+			st = get_u64(&line, &out->processes);
+		} else if (line_has_key(&line, "procs_running ", 14)) {
+			line.p += 14;
+			st = get_u32(&line, &out->procs_running);
+		} else if (line_has_key(&line, "procs_blocked ", 14)) {
+			line.p += 14;
+			st = get_u32(&line, &out->procs_blocked);
+		}
+		if (st != PM_OK) {
+			return st;
+		}
+	}
+	return have_total ? PM_OK : PM_ERR_PARSE;
+}
+
+uint64_t hal_cpu_ticks_total(const struct hal_cpu_ticks *t)
+{
+	return t->user + t->nice + t->system + t->idle + t->iowait + t->irq + t->softirq + t->steal;
+}
+
+uint64_t hal_cpu_ticks_busy(const struct hal_cpu_ticks *t)
+{
+	return t->user + t->nice + t->system + t->irq + t->softirq + t->steal;
+}
+
+/* "12.34" as a double without strtod (no locale). */
+static pm_status get_fixed(struct cur *c, double *out, uint32_t *x100)
+{
+	uint64_t whole;
+	pm_status st = get_u64(c, &whole);
+	if (st != PM_OK) {
+		return st;
+	}
+	uint64_t frac = 0;
+	uint64_t scale = 1;
+	if (c->p < c->end && *c->p == '.') {
+		c->p++;
+		int digits = 0;
+		while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
+			if (digits < 6) {
+				frac = frac * 10 + (uint64_t)(*c->p - '0');
+				scale *= 10;
+			}
+			digits++;
+			c->p++;
+		}
+	}
+	if (whole > UINT32_MAX / 100) {
+		return PM_ERR_PARSE;
+	}
+	if (out != NULL) {
+		*out = (double)whole + (double)frac / (double)scale;
+	}
+	if (x100 != NULL) {
+		*x100 = (uint32_t)(whole * 100 + (frac * 100) / scale);
+	}
+	return PM_OK;
+}
+
+pm_status hal_parse_loadavg(const char *buf, size_t len, struct hal_loadavg *out)
+{
+	if (buf == NULL || out == NULL) {
+		return PM_ERR_INVAL;
+	}
+	memset(out, 0, sizeof(*out));
+	struct cur c = { buf, buf + len };
+	pm_status st;
+	if ((st = get_fixed(&c, &out->load1, NULL)) != PM_OK ||
+	    (st = get_fixed(&c, &out->load5, NULL)) != PM_OK ||
+	    (st = get_fixed(&c, &out->load15, NULL)) != PM_OK ||
+	    (st = get_u32(&c, &out->runnable)) != PM_OK) {
+		return st;
+	}
+	if (c.p >= c.end || *c.p != '/') {
+		return PM_ERR_PARSE;
+	}
+	c.p++;
+	if ((st = get_u32(&c, &out->total)) != PM_OK || (st = get_i32(&c, &out->last_pid)) != PM_OK) {
+		return st;
+	}
+	return PM_OK;
+}
+
+pm_status hal_parse_vmstat(const char *buf, size_t len, struct hal_vmstat *out)
+{
+	static const struct kv_key keys[] = {
+		{ "pgfault ", offsetof(struct hal_vmstat, pgfault) },
+		{ "pgmajfault ", offsetof(struct hal_vmstat, pgmajfault) },
+		{ "pswpin ", offsetof(struct hal_vmstat, pswpin) },
+		{ "pswpout ", offsetof(struct hal_vmstat, pswpout) },
+		{ "pgpgin ", offsetof(struct hal_vmstat, pgpgin) },
+		{ "pgpgout ", offsetof(struct hal_vmstat, pgpgout) },
+		{ "oom_kill ", offsetof(struct hal_vmstat, oom_kill) },
+	};
+	if (buf == NULL || out == NULL) {
+		return PM_ERR_INVAL;
+	}
+	memset(out, 0, sizeof(*out));
+	return parse_kv(buf, len, keys, sizeof(keys) / sizeof(keys[0]), out, NULL);
+}
+
+static pm_status psi_line(struct cur *line, struct hal_psi_line *out)
+{
+	static const char *const names[] = { "avg10=", "avg60=", "avg300=" };
+	uint32_t *dst[] = { &out->avg10_x100, &out->avg60_x100, &out->avg300_x100 };
+	for (size_t i = 0; i < 3; i++) {
+		skip_spaces(line);
+		size_t n = strlen(names[i]);
+		if (!line_has_key(line, names[i], n)) {
+			return PM_ERR_PARSE;
+		}
+		line->p += n;
+		pm_status st = get_fixed(line, NULL, dst[i]);
+		if (st != PM_OK) {
+			return st;
+		}
+	}
+	skip_spaces(line);
+	if (!line_has_key(line, "total=", 6)) {
+		return PM_ERR_PARSE;
+	}
+	line->p += 6;
+	return get_u64(line, &out->total_us);
+}
+
+pm_status hal_parse_psi(const char *buf, size_t len, struct hal_psi *out)
+{
+	if (buf == NULL || out == NULL) {
+		return PM_ERR_INVAL;
+	}
+	memset(out, 0, sizeof(*out));
+	struct cur c = { buf, buf + len };
+	int have_some = 0;
+	while (c.p < c.end) {
+		struct cur line = c;
+		skip_line(&c);
+		line.end = c.p;
+		pm_status st = PM_OK;
+		if (line_has_key(&line, "some ", 5)) {
+			line.p += 5;
+			st = psi_line(&line, &out->some);
+			have_some = 1;
+		} else if (line_has_key(&line, "full ", 5)) {
+			line.p += 5;
+			st = psi_line(&line, &out->full);
+			out->has_full = 1;
+		}
+		if (st != PM_OK) {
+			return st;
+		}
+	}
+	return have_some ? PM_OK : PM_ERR_PARSE;
+}
+
+pm_status hal_parse_netdev(const char *buf, size_t len, struct hal_netdev_table *out)
+{
+	if (buf == NULL || out == NULL) {
+		return PM_ERR_INVAL;
+	}
+	memset(out, 0, sizeof(*out));
+	struct cur c = { buf, buf + len };
+	while (c.p < c.end) {
+		struct cur line = c;
+		skip_line(&c);
+		line.end = c.p;
+		const char *colon = memchr(line.p, ':', (size_t)(line.end - line.p));
+		if (colon == NULL || memchr(line.p, '|', (size_t)(line.end - line.p)) != NULL) {
+			continue; /* the two header lines */
+		}
+		skip_spaces(&line);
+		if (line.p >= colon) {
+			return PM_ERR_PARSE;
+		}
+		if (out->count >= HAL_MAX_NETDEV) {
+			out->truncated++;
+			continue;
+		}
+		struct hal_netdev *d = &out->dev[out->count];
+		size_t n = (size_t)(colon - line.p);
+		if (n >= sizeof(d->name)) {
+			n = sizeof(d->name) - 1;
+		}
+		memcpy(d->name, line.p, n);
+		d->name[n] = '\0';
+		line.p = colon + 1;
+		uint64_t v[16];
+		for (size_t i = 0; i < 16; i++) {
+			pm_status st = get_u64(&line, &v[i]);
+			if (st != PM_OK) {
+				return st;
+			}
+		}
+		d->rx_bytes = v[0];
+		d->rx_packets = v[1];
+		d->rx_errs = v[2];
+		d->rx_drop = v[3];
+		d->tx_bytes = v[8];
+		d->tx_packets = v[9];
+		d->tx_errs = v[10];
+		d->tx_drop = v[11];
+		out->count++;
+	}
+	return PM_OK;
+}
+
+pm_status hal_parse_cpulist(const char *buf, size_t len, struct hal_cpuset *out)
+{
+	if (buf == NULL || out == NULL) {
+		return PM_ERR_INVAL;
+	}
+	hal_cpuset_clear(out);
+	struct cur c = { buf, buf + len };
+	if (c.end > c.p && c.end[-1] == '\n') {
+		c.end--;
+	}
+	while (c.p < c.end) {
+		uint32_t lo;
+		uint32_t hi;
+		pm_status st = get_u32(&c, &lo);
+		if (st != PM_OK) {
+			return st;
+		}
+		hi = lo;
+		if (c.p < c.end && *c.p == '-') {
+			c.p++;
+			if ((st = get_u32(&c, &hi)) != PM_OK) {
+				return st;
+			}
+		}
+		if (hi < lo || hi >= PM_MAX_CPUS) {
+			return PM_ERR_PARSE;
+		}
+		for (uint32_t i = lo; i <= hi; i++) {
+			(void)hal_cpuset_add(out, i);
+		}
+		if (c.p < c.end) {
+			if (*c.p != ',') {
+				return PM_ERR_PARSE;
+			}
+			c.p++;
+			if (c.p == c.end) {
+				return PM_ERR_PARSE;
+			}
+		}
+	}
+	return PM_OK;
+}
+
+/* Appends text to buf at *pos, keeping room for the NUL. */
+static int put_text(char *buf, size_t cap, size_t *pos, const char *text)
+{
+	size_t n = strlen(text);
+	if (*pos + n + 1 > cap) {
+		return 0;
+	}
+	memcpy(buf + *pos, text, n + 1);
+	*pos += n;
+	return 1;
+}
+
+static void u32_to_text(uint32_t v, char out[12])
+{
+	char tmp[12];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0 && n < sizeof(tmp));
+	for (size_t i = 0; i < n; i++) {
+		out[i] = tmp[n - 1 - i];
+	}
+	out[n] = '\0';
+}
+
+pm_status hal_format_cpulist(const struct hal_cpuset *set, char *buf, size_t cap)
+{
+	if (set == NULL || buf == NULL || cap == 0) {
+		return PM_ERR_INVAL;
+	}
+	size_t pos = 0;
+	buf[0] = '\0';
+	uint32_t cpu = 0;
+	while (cpu < PM_MAX_CPUS) {
+		if (!hal_cpuset_has(set, cpu)) {
+			cpu++;
+			continue;
+		}
+		uint32_t end = cpu;
+		while (end + 1 < PM_MAX_CPUS && hal_cpuset_has(set, end + 1)) {
+			end++;
+		}
+		char num[12];
+		if (pos > 0 && !put_text(buf, cap, &pos, ",")) {
+			buf[0] = '\0';
+			return PM_ERR_NOSPACE;
+		}
+		u32_to_text(cpu, num);
+		if (!put_text(buf, cap, &pos, num)) {
+			buf[0] = '\0';
+			return PM_ERR_NOSPACE;
+		}
+		if (end > cpu) {
+			u32_to_text(end, num);
+			if (!put_text(buf, cap, &pos, "-") || !put_text(buf, cap, &pos, num)) {
+				buf[0] = '\0';
+				return PM_ERR_NOSPACE;
+			}
+		}
+		cpu = end + 1;
+	}
+	return PM_OK;
+}
+
+pm_status hal_parse_size(const char *buf, size_t len, uint64_t *out)
+{
+	if (buf == NULL || out == NULL) {
+		return PM_ERR_INVAL;
+	}
+	struct cur c = { buf, buf + len };
+	if (c.end > c.p && c.end[-1] == '\n') {
+		c.end--;
+	}
+	uint64_t v;
+	pm_status st = get_u64(&c, &v);
+	if (st != PM_OK) {
+		return st;
+	}
+	unsigned shift = 0;
+	if (c.p < c.end) {
+		switch (*c.p) {
+		case 'K':
+		case 'k':
+			shift = 10;
+			break;
+		case 'M':
+		case 'm':
+			shift = 20;
+			break;
+		case 'G':
+		case 'g':
+			shift = 30;
+			break;
+		default:
+			return PM_ERR_PARSE;
+		}
+		c.p++;
+		if (c.p < c.end && (*c.p == 'B' || *c.p == 'b')) {
+			c.p++;
+		}
+	}
+	if (c.p != c.end) {
+		return PM_ERR_PARSE;
+	}
+	if (shift > 0 && v > (UINT64_MAX >> shift)) {
+		return PM_ERR_PARSE;
+	}
+	*out = v << shift;
+	return PM_OK;
+}
+
+pm_status hal_parse_cgroup_cpu_stat(const char *buf, size_t len, struct hal_cgroup_cpu_stat *out)
+{
+	static const struct kv_key keys[] = {
+		{ "usage_usec ", offsetof(struct hal_cgroup_cpu_stat, usage_usec) },
+		{ "user_usec ", offsetof(struct hal_cgroup_cpu_stat, user_usec) },
+		{ "system_usec ", offsetof(struct hal_cgroup_cpu_stat, system_usec) },
+		{ "nr_periods ", offsetof(struct hal_cgroup_cpu_stat, nr_periods) },
+		{ "nr_throttled ", offsetof(struct hal_cgroup_cpu_stat, nr_throttled) },
+		{ "throttled_usec ", offsetof(struct hal_cgroup_cpu_stat, throttled_usec) },
+	};
+	if (buf == NULL || out == NULL) {
+		return PM_ERR_INVAL;
+	}
+	memset(out, 0, sizeof(*out));
+	uint32_t seen = 0;
+	pm_status st = parse_kv(buf, len, keys, sizeof(keys) / sizeof(keys[0]), out, &seen);
+	if (st != PM_OK) {
+		return st;
+	}
+	return (seen & 1u) != 0 ? PM_OK : PM_ERR_PARSE;
+}
+
+pm_status hal_parse_u64_or_max(const char *buf, size_t len, uint64_t *out)
+{
+	if (buf == NULL || out == NULL) {
+		return PM_ERR_INVAL;
+	}
+	struct cur c = { buf, buf + len };
+	if (c.end > c.p && c.end[-1] == '\n') {
+		c.end--;
+	}
+	if (c.end - c.p == 3 && memcmp(c.p, "max", 3) == 0) {
+		*out = UINT64_MAX;
+		return PM_OK;
+	}
+	pm_status st = get_u64(&c, out);
+	if (st != PM_OK) {
+		return st;
+	}
+	return c.p == c.end ? PM_OK : PM_ERR_PARSE;
+}
+
+pm_status hal_parse_cgroup_path(const char *buf, size_t len, char *path, size_t cap)
+{
+	if (buf == NULL || path == NULL || cap == 0) {
+		return PM_ERR_INVAL;
+	}
+	path[0] = '\0';
+	struct cur c = { buf, buf + len };
+	while (c.p < c.end) {
+		struct cur line = c;
+		skip_line(&c);
+		line.end = c.p;
+		if (line.end > line.p && line.end[-1] == '\n') {
+			line.end--;
+		}
+		if (!line_has_key(&line, "0::", 3)) {
+			continue;
+		}
+		size_t n = (size_t)(line.end - line.p) - 3;
+		if (n + 1 > cap) {
+			return PM_ERR_NOSPACE;
+		}
+		memcpy(path, line.p + 3, n);
+		path[n] = '\0';
+		return PM_OK;
+	}
+	return PM_ERR_NOENT;
+}

@@ -1,0 +1,17 @@
+/* libFuzzer target: hal_parse_proc_stat (/proc/stat). Checks memory safety and the parser's contract on
+ * arbitrary bytes. */
+#include <assert.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "hal/procparse.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct hal_cpu_times out;
+	(void)hal_parse_proc_stat((const char *)data, size, &out);
+	return 0;
+}

@@ -1,0 +1,17 @@
+/* libFuzzer target: hal_parse_status (/proc/PID/status). Checks memory safety and the parser's contract on
+ * arbitrary bytes. */
+#include <assert.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "hal/procparse.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct hal_proc_status out;
+	(void)hal_parse_status((const char *)data, size, &out);
+	return 0;
+}
