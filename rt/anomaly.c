@@ -125,8 +125,8 @@ static void advance(const struct rt_anomaly_spec *spec, struct rt_baseline *b, p
 	}
 }
 
-enum rt_anomaly_verdict rt_baseline_observe(const struct rt_anomaly_spec *spec, struct rt_baseline *b, double x,
-					    pm_ns now, double *z_out)
+enum rt_anomaly_verdict rt_baseline_observe(const struct rt_anomaly_spec *spec, struct rt_baseline *b,
+                                            double x, pm_ns now, double *z_out)
 {
 	assert(spec != NULL && b != NULL);
 	if (z_out != NULL) {
@@ -185,7 +185,7 @@ static void feed_window(const struct rt_anomaly_spec *spec, struct rt_pattern *p
 		learn(b, count);
 		advance(spec, b, end);
 	} else if (rt_baseline_z(b, count, count_floor(b)) <=
-		   rt_sensitivity_sigma((enum rt_sensitivity)spec->pattern_sensitivity)) {
+	           rt_sensitivity_sigma((enum rt_sensitivity)spec->pattern_sensitivity)) {
 		ewma(b, count, spec->ewma_alpha);
 	}
 }
@@ -218,7 +218,7 @@ bool rt_pattern_roll(const struct rt_anomaly_spec *spec, struct rt_pattern *p, p
 }
 
 enum rt_anomaly_verdict rt_pattern_count(const struct rt_anomaly_spec *spec, struct rt_pattern *p, pm_ns now,
-					 double *z_out)
+                                         double *z_out)
 {
 	assert(spec != NULL && p != NULL);
 	if (z_out != NULL) {

@@ -81,7 +81,8 @@ uint32_t rt_propagation_impact(const struct rt_propagation_def *p, const char *s
 	const char *cname = rt_state_class_name(cls);
 	for (uint32_t i = 0; i < p->n_rules && i < PM_MAX_PROPAGATION_RULES; i++) {
 		const struct rt_propagation_rule *r = &p->rules[i];
-		if ((state != NULL && strcmp(r->from_state, state) == 0) || strcmp(r->from_state, cname) == 0) {
+		if ((state != NULL && strcmp(r->from_state, state) == 0) ||
+		    strcmp(r->from_state, cname) == 0) {
 			if (r->impact > impact) {
 				impact = r->impact;
 			}
@@ -145,7 +146,7 @@ static void err_append(char *err, size_t errcap, size_t *at, const char *s)
 }
 
 static void name_cycle(const struct rt_dep_graph *g, const uint16_t *remaining, uint32_t start,
-		       rt_dep_name_fn fn, void *ctx, char *err, size_t errcap)
+                       rt_dep_name_fn fn, void *ctx, char *err, size_t errcap)
 {
 	/* Walk unsorted dependencies from `start`: every unsorted node has one, so the walk must revisit
 	 * a node within PM_MAX_DEP_NODES steps; the part from that node on is the cycle. */
@@ -185,8 +186,8 @@ static void name_cycle(const struct rt_dep_graph *g, const uint16_t *remaining, 
 }
 
 pm_status rt_dep_graph_build(struct rt_dep_graph *g, const uint32_t counts[RT_RES_TYPE_COUNT],
-			     const struct rt_dep_edge_def *edges, size_t n_edges, rt_dep_name_fn name_fn, void *ctx,
-			     char *err, size_t errcap)
+                             const struct rt_dep_edge_def *edges, size_t n_edges, rt_dep_name_fn name_fn,
+                             void *ctx, char *err, size_t errcap)
 {
 	if (g == NULL || counts == NULL || (edges == NULL && n_edges > 0)) {
 		return PM_ERR_INVAL;
@@ -206,7 +207,8 @@ pm_status rt_dep_graph_build(struct rt_dep_graph *g, const uint32_t counts[RT_RE
 		const struct rt_dep_edge_def *e = &edges[i];
 		if (!ref_ok(counts, e->from) || !ref_ok(counts, e->to) || e->kind >= RT_DEP_KIND_COUNT) {
 			if (err != NULL && errcap > 0) {
-				(void)snprintf(err, errcap, "dependency edge %zu names an unknown resource", i);
+				(void)snprintf(err, errcap, "dependency edge %zu names an unknown resource",
+				               i);
 			}
 			return PM_ERR_NOENT;
 		}
@@ -290,8 +292,8 @@ pm_status rt_dep_graph_build(struct rt_dep_graph *g, const uint32_t counts[RT_RE
 	return PM_OK;
 }
 
-void rt_dep_graph_eval(const struct rt_dep_graph *g, const uint32_t max_impact[RT_DEP_KIND_COUNT], uint32_t propagate,
-		       const uint8_t *own, uint8_t *eff, uint8_t *dep_status)
+void rt_dep_graph_eval(const struct rt_dep_graph *g, const uint32_t max_impact[RT_DEP_KIND_COUNT],
+                       uint32_t propagate, const uint8_t *own, uint8_t *eff, uint8_t *dep_status)
 {
 	assert(g != NULL && max_impact != NULL && own != NULL && eff != NULL && dep_status != NULL);
 	for (uint32_t i = 0; i < g->n_order; i++) {

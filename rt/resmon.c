@@ -160,7 +160,7 @@ pm_status rt_resmon_set_anomaly(struct rt_resmon *m, const struct rt_anomaly_spe
 }
 
 pm_status rt_resmon_set_dependencies(struct rt_resmon *m, const struct rt_dep_graph_def *deps,
-				     const struct rt_propagation_def *rules)
+                                     const struct rt_propagation_def *rules)
 {
 	if (m == NULL || deps == NULL || rules == NULL || deps->n_edges > PM_MAX_DEPENDENCIES ||
 	    rules->n_rules > PM_MAX_PROPAGATION_RULES) {
@@ -175,14 +175,15 @@ pm_status rt_resmon_set_dependencies(struct rt_resmon *m, const struct rt_dep_gr
 }
 
 void rt_resmon_set_alerting(struct rt_resmon *m, bool unexpected_transitions, bool stuck_states,
-			    bool impact_analysis)
+                            bool impact_analysis)
 {
 	m->alert_unexpected = unexpected_transitions ? 1 : 0;
 	m->alert_stuck = stuck_states ? 1 : 0;
 	m->impact_analysis = impact_analysis ? 1 : 0;
 }
 
-pm_status rt_resmon_find(const struct rt_resmon *m, enum rt_resource_type type, const char *name, uint32_t *index)
+pm_status rt_resmon_find(const struct rt_resmon *m, enum rt_resource_type type, const char *name,
+                         uint32_t *index)
 {
 	if (m == NULL || name == NULL || (unsigned)type >= RT_RES_TYPE_COUNT) {
 		return PM_ERR_INVAL;
@@ -227,7 +228,7 @@ pm_status rt_resmon_add(struct rt_resmon *m, enum rt_resource_type type, const c
 }
 
 pm_status rt_resmon_add_child(struct rt_resmon *m, enum rt_resource_type parent_type, uint32_t parent,
-			      uint32_t child)
+                              uint32_t child)
 {
 	if (m == NULL) {
 		return PM_ERR_INVAL;
@@ -273,7 +274,7 @@ pm_status rt_resmon_set_memory_limit(struct rt_resmon *m, uint32_t model, uint64
 }
 
 pm_status rt_resmon_set_version(struct rt_resmon *m, enum rt_resource_type type, uint32_t index,
-				const char *version)
+                                const char *version)
 {
 	struct rt_resource *r = m != NULL ? res(m, (uint32_t)type, index) : NULL;
 	if (r == NULL || version == NULL) {
@@ -290,8 +291,8 @@ void rt_resmon_set_clock_offset(struct rt_resmon *m, pm_ns realtime_minus_monoto
 
 static const char *dep_name(void *ctx, struct rt_res_ref ref)
 {
-	const struct rt_resource *r = rt_resmon_get((const struct rt_resmon *)ctx, (enum rt_resource_type)ref.type,
-						    ref.index);
+	const struct rt_resource *r =
+	    rt_resmon_get((const struct rt_resmon *)ctx, (enum rt_resource_type)ref.type, ref.index);
 	return r != NULL ? r->name : NULL;
 }
 
@@ -337,7 +338,8 @@ pm_status rt_resmon_start(struct rt_resmon *m, pm_ns now, char *err, size_t errc
 	for (uint32_t i = 0; i < m->dep_def.n_edges; i++) {
 		if (n >= PM_MAX_DEP_EDGES) {
 			if (err != NULL && errcap > 0) {
-				(void)snprintf(err, errcap, "too many dependency edges (limit PM_MAX_DEP_EDGES)");
+				(void)snprintf(err, errcap,
+				               "too many dependency edges (limit PM_MAX_DEP_EDGES)");
 			}
 			return PM_ERR_NOSPACE;
 		}
@@ -363,8 +365,8 @@ pm_status rt_resmon_start(struct rt_resmon *m, pm_ns now, char *err, size_t errc
 
 /* ---- records ---- */
 
-static void record_base(struct rt_resmon *m, struct rt_record *rec, uint32_t kind, const struct rt_resource *r,
-			pm_ns now)
+static void record_base(struct rt_resmon *m, struct rt_record *rec, uint32_t kind,
+                        const struct rt_resource *r, pm_ns now)
 {
 	memset(rec, 0, sizeof(*rec));
 	rec->kind = kind;
@@ -383,7 +385,7 @@ static void emit(struct rt_resmon *m, const struct rt_record *rec)
 }
 
 static void emit_event(struct rt_resmon *m, const struct rt_resource *r, const char *type, uint32_t severity,
-		       const char *message, pm_ns now)
+                       const char *message, pm_ns now)
 {
 	struct rt_record rec;
 	record_base(m, &rec, RT_REC_EVENT, r, now);
@@ -397,7 +399,7 @@ static void emit_event(struct rt_resmon *m, const struct rt_resource *r, const c
 
 static struct rt_alert *alert_find(struct rt_resource *r, uint32_t kind, uint32_t metric)
 {
-	for (uint32_t i = 0; i < PM_MAX_ALERTS_PER_RESOURCE; i++) {
+	for (uint32_t i = 0; i < PM_MAX_ALERTS; i++) {
 		struct rt_alert *a = &r->alerts[i];
 		if (a->active && a->kind == kind && a->metric == metric) {
 			return a;
@@ -407,12 +409,12 @@ static struct rt_alert *alert_find(struct rt_resource *r, uint32_t kind, uint32_
 }
 
 /* Journals the alert and keeps it active (an existing one of the same kind/metric is updated). */
-static void alert_raise(struct rt_resmon *m, struct rt_resource *r, uint32_t kind, uint32_t metric, uint32_t severity,
-			const char *type, const char *message, pm_ns now)
+static void alert_raise(struct rt_resmon *m, struct rt_resource *r, uint32_t kind, uint32_t metric,
+                        uint32_t severity, const char *type, const char *message, pm_ns now)
 {
 	emit_event(m, r, type, severity, message, now);
 	struct rt_alert *a = alert_find(r, kind, metric);
-	for (uint32_t i = 0; a == NULL && i < PM_MAX_ALERTS_PER_RESOURCE; i++) {
+	for (uint32_t i = 0; a == NULL && i < PM_MAX_ALERTS; i++) {
 		if (!r->alerts[i].active) {
 			a = &r->alerts[i];
 			a->since = now;
@@ -429,8 +431,8 @@ static void alert_raise(struct rt_resmon *m, struct rt_resource *r, uint32_t kin
 	copy_str(a->message, sizeof(a->message), message);
 }
 
-static void alert_clear(struct rt_resmon *m, struct rt_resource *r, uint32_t kind, uint32_t metric, const char *type,
-			const char *message, pm_ns now)
+static void alert_clear(struct rt_resmon *m, struct rt_resource *r, uint32_t kind, uint32_t metric,
+                        const char *type, const char *message, pm_ns now)
 {
 	struct rt_alert *a = alert_find(r, kind, metric);
 	if (a == NULL) {
@@ -454,8 +456,8 @@ static void pattern_count(struct rt_resmon *m, struct rt_resource *r, uint32_t w
 	if (rt_pattern_count(a, p, now, &z) == RT_AN_ANOMALY) {
 		char msg[RT_REC_TEXT];
 		fmt(msg, sizeof(msg), "%s: %u in this window, baseline %.1f (z %.1f)",
-			       which == RT_PATTERN_TRANSITIONS ? "state_transitions" : "error_counts", p->count,
-			       p->base.mean, z);
+		    which == RT_PATTERN_TRANSITIONS ? "state_transitions" : "error_counts", p->count,
+		    p->base.mean, z);
 		alert_raise(m, r, RT_ALERT_PATTERN, which, RT_SEV_WARNING, "pattern-anomaly", msg, now);
 	}
 }
@@ -467,7 +469,8 @@ static void observe(struct rt_resmon *m, struct rt_resource *r, enum rt_metric m
 static void scenario_metrics_changed(struct rt_resmon *m, struct rt_resource *r, pm_ns now)
 {
 	if (r->exec_count > 0) {
-		observe(m, r, RT_MET_FAILURE_RATE, 100.0 * (double)r->exec_failures / (double)r->exec_count, now);
+		observe(m, r, RT_MET_FAILURE_RATE, 100.0 * (double)r->exec_failures / (double)r->exec_count,
+		        now);
 	}
 }
 
@@ -549,7 +552,7 @@ static bool move(struct rt_resmon *m, struct rt_resource *r, uint32_t to, const 
 	char msg[RT_REC_TEXT];
 	if (!tr.expected && m->alert_unexpected) {
 		fmt(msg, sizeof(msg), "%s -> %s is not in the %s state table (%s)", def->states[from].name,
-			       def->states[to].name, rt_resource_type_name((enum rt_resource_type)r->type), reason);
+		    def->states[to].name, rt_resource_type_name((enum rt_resource_type)r->type), reason);
 		emit_event(m, r, "unexpected-transition", RT_SEV_WARNING, msg, now);
 	}
 	fmt(msg, sizeof(msg), "left %s", def->states[from].name);
@@ -589,8 +592,10 @@ static void derive(struct rt_resmon *m, struct rt_resource *r, uint32_t child_ty
 	}
 	uint32_t to = rt_sm_state_for_class(def, r->sm.state, want);
 	if (to != RT_SM_NONE) {
-		(void)move(m, r, to, child_type == RT_RES_MODEL ? "derived from its models" : "derived from its packages",
-			   now);
+		(void)move(m, r, to,
+		           child_type == RT_RES_MODEL ? "derived from its models"
+		                                      : "derived from its packages",
+		           now);
 	}
 }
 
@@ -601,12 +606,12 @@ static void evaluate_dependencies(struct rt_resmon *m, pm_ns now)
 			struct rt_resource *r = res(m, t, i);
 			const struct rt_sm_state_def *s = &m->sm[t].states[r->sm.state];
 			r->own_impact = (uint8_t)rt_propagation_impact(&m->propagation, s->name,
-								       (enum rt_state_class)s->cls);
+			                                               (enum rt_state_class)s->cls);
 			m->own[rt_dep_node_id(t, i)] = r->own_impact;
 		}
 	}
 	rt_dep_graph_eval(&m->graph, m->dep_def.max_impact, m->dep_def.status_propagation, m->own, m->eff,
-			  m->dep_status);
+	                  m->dep_status);
 	for (uint32_t t = 0; t < RT_RES_TYPE_COUNT; t++) {
 		for (uint32_t i = 0; i < m->count[t]; i++) {
 			struct rt_resource *r = res(m, t, i);
@@ -618,8 +623,8 @@ static void evaluate_dependencies(struct rt_resmon *m, pm_ns now)
 			}
 			char msg[RT_REC_TEXT];
 			fmt(msg, sizeof(msg), "dependencyStatus %s -> %s",
-				       rt_dep_status_name((enum rt_dep_status)r->dep_status),
-				       rt_dep_status_name((enum rt_dep_status)ds));
+			    rt_dep_status_name((enum rt_dep_status)r->dep_status),
+			    rt_dep_status_name((enum rt_dep_status)ds));
 			r->dep_status = ds;
 			if (!m->impact_analysis) {
 				continue;
@@ -687,7 +692,7 @@ pm_status rt_resmon_model_event(struct rt_resmon *m, uint32_t model, enum rt_sm_
 }
 
 pm_status rt_resmon_report_state(struct rt_resmon *m, enum rt_resource_type type, uint32_t index,
-				 const char *state, pm_ns now)
+                                 const char *state, pm_ns now)
 {
 	if (m == NULL || state == NULL) {
 		return PM_ERR_INVAL;
@@ -741,11 +746,12 @@ static void observe(struct rt_resmon *m, struct rt_resource *r, enum rt_metric m
 		}
 		enum rt_level to = (enum rt_level)r->thr[i].level;
 		fmt(msg, sizeof(msg), "%s %.3f: %s -> %s (warning %.3f, critical %.3f)", rt_metric_name(met),
-			       value, rt_level_name(from), rt_level_name(to), s->warning, s->critical);
+		    value, rt_level_name(from), rt_level_name(to), s->warning, s->critical);
 		if (to == RT_LEVEL_OK) {
 			alert_clear(m, r, RT_ALERT_THRESHOLD, (uint32_t)met, "threshold-cleared", msg, now);
 		} else {
-			alert_raise(m, r, RT_ALERT_THRESHOLD, (uint32_t)met, (uint32_t)to, "threshold", msg, now);
+			alert_raise(m, r, RT_ALERT_THRESHOLD, (uint32_t)met, (uint32_t)to, "threshold", msg,
+			            now);
 		}
 	}
 	const struct rt_anomaly_spec *a = &m->anomaly;
@@ -761,9 +767,10 @@ static void observe(struct rt_resmon *m, struct rt_resource *r, enum rt_metric m
 		if (!r->stat_anomalous[met]) {
 			r->stat_anomalous[met] = 1;
 			fmt(msg, sizeof(msg), "%s %.3f outside its baseline %.3f (z %.1f > %.0f sigma)",
-				       rt_metric_name(met), value, mean, z,
-				       rt_sensitivity_sigma((enum rt_sensitivity)a->sensitivity));
-			alert_raise(m, r, RT_ALERT_ANOMALY, (uint32_t)met, RT_SEV_WARNING, "anomaly", msg, now);
+			    rt_metric_name(met), value, mean, z,
+			    rt_sensitivity_sigma((enum rt_sensitivity)a->sensitivity));
+			alert_raise(m, r, RT_ALERT_ANOMALY, (uint32_t)met, RT_SEV_WARNING, "anomaly", msg,
+			            now);
 		}
 	} else if (v == RT_AN_NORMAL && r->stat_anomalous[met]) {
 		if (++r->stat_normal_run[met] >= a->clear_after) {
@@ -776,7 +783,7 @@ static void observe(struct rt_resmon *m, struct rt_resource *r, enum rt_metric m
 }
 
 pm_status rt_resmon_observe_metric(struct rt_resmon *m, enum rt_resource_type type, uint32_t index,
-				   enum rt_metric metric, double value, pm_ns now)
+                                   enum rt_metric metric, double value, pm_ns now)
 {
 	if (m == NULL || (unsigned)metric >= RT_MET_COUNT || isnan(value)) {
 		return PM_ERR_INVAL;
@@ -813,7 +820,7 @@ pm_status rt_resmon_observe_error(struct rt_resmon *m, enum rt_resource_type typ
 }
 
 pm_status rt_resmon_scenario_execution(struct rt_resmon *m, uint32_t scenario, pm_ns duration, bool success,
-				       pm_ns now)
+                                       pm_ns now)
 {
 	if (m == NULL) {
 		return PM_ERR_INVAL;
@@ -856,13 +863,14 @@ void rt_resmon_tick(struct rt_resmon *m, pm_ns now)
 				const struct rt_sm_state_def *s = &def->states[r->sm.state];
 				char msg[RT_REC_TEXT];
 				fmt(msg, sizeof(msg), "in %s for %.0f ms (threshold %.0f ms)", s->name,
-					       rt_ns_to_ms(now - r->sm.since), rt_ns_to_ms(s->stuck_ns));
+				    rt_ns_to_ms(now - r->sm.since), rt_ns_to_ms(s->stuck_ns));
 				alert_raise(m, r, RT_ALERT_STUCK, 0, RT_SEV_WARNING, "stuck-state", msg, now);
 			}
 			const struct rt_anomaly_spec *a = &m->anomaly;
 			for (uint32_t w = 0; w < 2 && a->enabled && a->window_ns > 0; w++) {
 				if (rt_pattern_roll(a, &r->pattern[w], now)) {
-					alert_clear(m, r, RT_ALERT_PATTERN, w, "pattern-cleared", "window closed", now);
+					alert_clear(m, r, RT_ALERT_PATTERN, w, "pattern-cleared",
+					            "window closed", now);
 				}
 			}
 		}
@@ -870,7 +878,7 @@ void rt_resmon_tick(struct rt_resmon *m, pm_ns now)
 }
 
 pm_status rt_resmon_affected_scenarios(struct rt_resmon *m, enum rt_resource_type type, uint32_t index,
-				       uint32_t *out, uint32_t cap, uint32_t *n)
+                                       uint32_t *out, uint32_t cap, uint32_t *n)
 {
 	if (m == NULL || (out == NULL && cap > 0)) {
 		return PM_ERR_INVAL;

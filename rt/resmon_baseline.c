@@ -70,7 +70,8 @@ static double get_f64(const uint8_t *p)
 	return d;
 }
 
-static void put_entry(uint8_t *p, uint32_t type, uint32_t series, const char *name, const struct rt_baseline *b)
+static void put_entry(uint8_t *p, uint32_t type, uint32_t series, const char *name,
+                      const struct rt_baseline *b)
 {
 	memset(p, 0, RT_BASELINE_ENTRY_SIZE);
 	p[0] = (uint8_t)type;
@@ -106,7 +107,8 @@ pm_status rt_resmon_baseline_save(const struct rt_resmon *m, uint8_t *buf, size_
 		for (uint32_t i = 0; i < m->count[t]; i++) {
 			const struct rt_resource *r = rt_resmon_get(m, (enum rt_resource_type)t, i);
 			for (uint32_t k = 0; k < RT_MET_COUNT + 2; k++) {
-				uint32_t series = k < RT_MET_COUNT ? k : BL_SERIES_PATTERN + (k - RT_MET_COUNT);
+				uint32_t series =
+				    k < RT_MET_COUNT ? k : BL_SERIES_PATTERN + (k - RT_MET_COUNT);
 				const struct rt_baseline *b = series_of(r, series);
 				if (b->n == 0 && b->learned_ns == 0) {
 					continue;
@@ -156,8 +158,9 @@ pm_status rt_resmon_baseline_load(struct rt_resmon *m, const uint8_t *buf, size_
 	for (uint32_t e = 0; e < count; e++) {
 		const uint8_t *p = buf + BL_HEADER + (size_t)e * RT_BASELINE_ENTRY_SIZE;
 		uint32_t series = p[1];
-		bool series_ok = series < RT_MET_COUNT || series == BL_SERIES_PATTERN + RT_PATTERN_TRANSITIONS ||
-				 series == BL_SERIES_PATTERN + RT_PATTERN_ERRORS;
+		bool series_ok = series < RT_MET_COUNT ||
+		                 series == BL_SERIES_PATTERN + RT_PATTERN_TRANSITIONS ||
+		                 series == BL_SERIES_PATTERN + RT_PATTERN_ERRORS;
 		double var = get_f64(p + 84);
 		if (p[0] >= RT_RES_TYPE_COUNT || !series_ok || memchr(p + 4, '\0', PM_MAX_NAME) == NULL ||
 		    !(var >= 0.0) || get_f64(p + 76) != get_f64(p + 76) || get_u32(p + 108) > 1) {
@@ -192,7 +195,7 @@ pm_status rt_resmon_baseline_load(struct rt_resmon *m, const uint8_t *buf, size_
 		(void)cr;
 		uint32_t series = p[1];
 		struct rt_baseline *b =
-			series < RT_MET_COUNT ? &r->stat[series] : &r->pattern[series - BL_SERIES_PATTERN].base;
+		    series < RT_MET_COUNT ? &r->stat[series] : &r->pattern[series - BL_SERIES_PATTERN].base;
 		b->n = get_u64(p + 68);
 		b->mean = get_f64(p + 76);
 		b->var = get_f64(p + 84);

@@ -88,7 +88,7 @@ static void write_uptime(struct rt_jw *w, pm_ns ns)
 }
 
 static void scenario_metrics(struct rt_jw *w, const struct rt_resmon *m, const struct rt_resource *r,
-			     const struct rt_sm_vocab *v)
+                             const struct rt_sm_vocab *v)
 {
 	vocab_field(w, "activeState", v != NULL ? v->status_word : NULL);
 	vocab_field(w, "currentState", v != NULL ? v->current_state : NULL);
@@ -111,16 +111,16 @@ static void scenario_metrics(struct rt_jw *w, const struct rt_resmon *m, const s
 		rt_jw_null(w);
 	}
 	vocab_field(w, "lastExecutionResult",
-		    r->last_result == RT_EXEC_SUCCESS   ? "Success"
-		    : r->last_result == RT_EXEC_FAILURE ? "Failure"
-							: NULL);
+	            r->last_result == RT_EXEC_SUCCESS   ? "Success"
+	            : r->last_result == RT_EXEC_FAILURE ? "Failure"
+	                                                : NULL);
 	rt_jw_key(w, "dependencyStatus");
 	rt_jw_string(w, rt_dep_status_name((enum rt_dep_status)r->dep_status));
 	(void)m;
 }
 
 static void package_metrics(struct rt_jw *w, const struct rt_resmon *m, const struct rt_resource *r,
-			    const struct rt_sm_vocab *v)
+                            const struct rt_sm_vocab *v)
 {
 	vocab_field(w, "deploymentStatus", v != NULL ? v->status_word : NULL);
 	vocab_field(w, "currentState", v != NULL ? v->current_state : NULL);
@@ -180,7 +180,7 @@ static void package_metrics(struct rt_jw *w, const struct rt_resmon *m, const st
 }
 
 static void model_metrics(struct rt_jw *w, const struct rt_resmon *m, const struct rt_resource *r,
-			  const struct rt_sm_vocab *v, pm_ns now)
+                          const struct rt_sm_vocab *v, pm_ns now)
 {
 	vocab_field(w, "phase", v != NULL ? v->status_word : NULL);
 	vocab_field(w, "loadStatus", v != NULL ? v->current_state : NULL);
@@ -295,7 +295,7 @@ static void write_resource(struct rt_jw *w, const struct rt_resmon *m, const str
 	rt_jw_end_array(w);
 	rt_jw_key(w, "alerts");
 	rt_jw_begin_array(w);
-	for (uint32_t i = 0; i < PM_MAX_ALERTS_PER_RESOURCE; i++) {
+	for (uint32_t i = 0; i < PM_MAX_ALERTS; i++) {
 		const struct rt_alert *a = &r->alerts[i];
 		if (!a->active) {
 			continue;
@@ -310,7 +310,8 @@ static void write_resource(struct rt_jw *w, const struct rt_resmon *m, const str
 			rt_jw_string(w, rt_metric_name((enum rt_metric)a->metric));
 		} else if (a->kind == RT_ALERT_PATTERN) {
 			rt_jw_key(w, "metric");
-			rt_jw_string(w, a->metric == RT_PATTERN_TRANSITIONS ? "state_transitions" : "error_counts");
+			rt_jw_string(w, a->metric == RT_PATTERN_TRANSITIONS ? "state_transitions"
+			                                                    : "error_counts");
 		}
 		rt_jw_key(w, "since");
 		rt_jw_i64(w, epoch_ms(m, a->since));
@@ -346,8 +347,8 @@ static void write_resource(struct rt_jw *w, const struct rt_resmon *m, const str
 	rt_jw_end_object(w);
 }
 
-pm_status rt_resmon_resource_json(const struct rt_resmon *m, enum rt_resource_type type, uint32_t index, pm_ns now,
-				  char *buf, size_t cap, size_t *len)
+pm_status rt_resmon_resource_json(const struct rt_resmon *m, enum rt_resource_type type, uint32_t index,
+                                  pm_ns now, char *buf, size_t cap, size_t *len)
 {
 	if (m == NULL || buf == NULL) {
 		return PM_ERR_INVAL;

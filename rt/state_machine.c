@@ -24,11 +24,15 @@ static const uint8_t class_rules[RT_SC_COUNT][RT_EV_COUNT] = {
 	[RT_SC_UNKNOWN] = { NOC, UP_, OFF, FAI, STA, NOC, UP_, DEG, FAI },
 };
 
-static const char *const class_names[RT_SC_COUNT] = { "off", "starting", "up", "degraded", "failed", "unknown" };
+static const char *const class_names[RT_SC_COUNT] = {
+	"off", "starting", "up", "degraded", "failed", "unknown"
+};
 
-static const char *const event_names[RT_EV_COUNT] = { "appeared", "running", "exited", "crashed", "restarted",
-						      "hung", "supervision-ok", "supervision-failed",
-						      "supervision-expired" };
+static const char *const event_names[RT_EV_COUNT] = {
+	"appeared",           "running", "exited",         "crashed",
+	"restarted",          "hung",    "supervision-ok", "supervision-failed",
+	"supervision-expired"
+};
 
 #define S RT_RES_SCENARIO
 #define P RT_RES_PACKAGE
@@ -67,8 +71,8 @@ struct alias {
 	uint8_t cls;
 };
 static const struct alias aliases[] = {
-	{ "stopped", OFF }, { "idle", OFF },	    { "pending", STA }, { "playing", UP_ },
-	{ "deployed", UP_ }, { "hung", UNK },	    { "warning", DEG }, { "Succeeded", OFF },
+	{ "stopped", OFF },  { "idle", OFF },         { "pending", STA }, { "playing", UP_ },
+	{ "deployed", UP_ }, { "hung", UNK },         { "warning", DEG }, { "Succeeded", OFF },
 	{ "starting", STA }, { "initializing", STA },
 };
 #define ALIAS_COUNT (sizeof(aliases) / sizeof(aliases[0]))
@@ -79,28 +83,29 @@ struct edge {
 };
 
 static const struct edge scenario_edges[] = {
-	{ "inactive", "waiting" }, { "inactive", "active" },	{ "inactive", "failed" },  { "waiting", "active" },
-	{ "waiting", "degraded" }, { "waiting", "failed" },	{ "waiting", "inactive" }, { "active", "degraded" },
-	{ "active", "failed" },	   { "active", "inactive" },	{ "degraded", "active" },  { "degraded", "failed" },
-	{ "degraded", "inactive" }, { "failed", "waiting" },	{ "failed", "inactive" },  { "failed", "degraded" },
-	{ "failed", "active" },
+	{ "inactive", "waiting" },  { "inactive", "active" },  { "inactive", "failed" },
+	{ "waiting", "active" },    { "waiting", "degraded" }, { "waiting", "failed" },
+	{ "waiting", "inactive" },  { "active", "degraded" },  { "active", "failed" },
+	{ "active", "inactive" },   { "degraded", "active" },  { "degraded", "failed" },
+	{ "degraded", "inactive" }, { "failed", "waiting" },   { "failed", "inactive" },
+	{ "failed", "degraded" },   { "failed", "active" },
 };
 
 static const struct edge package_edges[] = {
-	{ "undeployed", "deploying" },	  { "undeployed", "initializing" }, { "undeployed", "running" },
-	{ "undeployed", "error" },	  { "deploying", "initializing" },  { "deploying", "running" },
-	{ "deploying", "degraded" },	  { "deploying", "error" },	    { "deploying", "undeployed" },
-	{ "initializing", "running" },	  { "initializing", "degraded" },   { "initializing", "error" },
-	{ "initializing", "undeployed" }, { "running", "degraded" },	    { "running", "error" },
-	{ "running", "undeployed" },	  { "degraded", "running" },	    { "degraded", "error" },
-	{ "degraded", "undeployed" },	  { "error", "deploying" },	    { "error", "initializing" },
-	{ "error", "degraded" },	  { "error", "running" },	    { "error", "undeployed" },
+	{ "undeployed", "deploying" },    { "undeployed", "initializing" }, { "undeployed", "running" },
+	{ "undeployed", "error" },        { "deploying", "initializing" },  { "deploying", "running" },
+	{ "deploying", "degraded" },      { "deploying", "error" },         { "deploying", "undeployed" },
+	{ "initializing", "running" },    { "initializing", "degraded" },   { "initializing", "error" },
+	{ "initializing", "undeployed" }, { "running", "degraded" },        { "running", "error" },
+	{ "running", "undeployed" },      { "degraded", "running" },        { "degraded", "error" },
+	{ "degraded", "undeployed" },     { "error", "deploying" },         { "error", "initializing" },
+	{ "error", "degraded" },          { "error", "running" },           { "error", "undeployed" },
 };
 
 static const struct edge node_edges[] = {
-	{ "starting", "running" }, { "starting", "degraded" }, { "starting", "failed" }, { "running", "degraded" },
-	{ "running", "failed" },   { "degraded", "running" },  { "degraded", "failed" }, { "failed", "starting" },
-	{ "failed", "running" },
+	{ "starting", "running" }, { "starting", "degraded" }, { "starting", "failed" },
+	{ "running", "degraded" }, { "running", "failed" },    { "degraded", "running" },
+	{ "degraded", "failed" },  { "failed", "starting" },   { "failed", "running" },
 };
 
 const struct rt_sm_vocab *rt_sm_vocab_table(size_t *count)
@@ -282,7 +287,8 @@ enum rt_state_class rt_sm_derive_class(enum rt_state_class current, const uint8_
 static pm_status fail(char *err, size_t errcap, const char *what, const char *name)
 {
 	if (err != NULL && errcap > 0) {
-		(void)snprintf(err, errcap, "%s%s%s", what, name != NULL ? ": " : "", name != NULL ? name : "");
+		(void)snprintf(err, errcap, "%s%s%s", what, name != NULL ? ": " : "",
+		               name != NULL ? name : "");
 	}
 	return PM_ERR_INVAL;
 }
@@ -311,8 +317,8 @@ static void fill_next(struct rt_sm_def *def)
 	}
 	for (uint32_t s = 0; s < def->n_states; s++) {
 		for (unsigned e = 0; e < RT_EV_COUNT; e++) {
-			enum rt_state_class to = rt_sm_class_next((enum rt_state_class)def->states[s].cls,
-								  (enum rt_sm_event)e);
+			enum rt_state_class to =
+			    rt_sm_class_next((enum rt_state_class)def->states[s].cls, (enum rt_sm_event)e);
 			if (to == RT_SC_COUNT) {
 				continue;
 			}
@@ -424,7 +430,7 @@ pm_status rt_sm_default(enum rt_resource_type type, struct rt_sm_def *out)
 		return st;
 	}
 	out->initial = out->class_state[RT_SC_OFF] != RT_SM_NONE ? out->class_state[RT_SC_OFF]
-								    : out->class_state[RT_SC_STARTING];
+	                                                         : out->class_state[RT_SC_STARTING];
 	/* HLD §3.1 stuck_states.thresholds, plus the same minute for the other "on its way" states. */
 	(void)rt_sm_set_stuck(out, "loading", 30 * PM_NS_PER_S);
 	(void)rt_sm_set_stuck(out, "initializing", 60 * PM_NS_PER_S);
@@ -458,8 +464,8 @@ static bool copy_word(const char *b, const char *e, char *out)
 }
 
 pm_status rt_sm_from_strings(enum rt_resource_type type, const char *const *states, size_t n_states,
-			     const char *const *transitions, size_t n_transitions, struct rt_sm_def *out, char *err,
-			     size_t errcap)
+                             const char *const *transitions, size_t n_transitions, struct rt_sm_def *out,
+                             char *err, size_t errcap)
 {
 	if (out == NULL || (unsigned)type >= RT_RES_TYPE_COUNT || (states == NULL && n_states > 0) ||
 	    (transitions == NULL && n_transitions > 0)) {
@@ -482,7 +488,8 @@ pm_status rt_sm_from_strings(enum rt_resource_type type, const char *const *stat
 		enum rt_state_class cls;
 		if (colon != NULL) {
 			char cname[RT_REC_NAME];
-			if (!copy_word(s, colon, name) || !copy_word(colon + 1, colon + strlen(colon), cname)) {
+			if (!copy_word(s, colon, name) ||
+			    !copy_word(colon + 1, colon + strlen(colon), cname)) {
 				return fail(err, errcap, "malformed state", s);
 			}
 			if (rt_state_class_from_name(cname, &cls) != PM_OK) {
@@ -510,7 +517,8 @@ pm_status rt_sm_from_strings(enum rt_resource_type type, const char *const *stat
 		const char *arrow = t != NULL ? strstr(t, "->") : NULL;
 		char from[RT_REC_NAME];
 		char to[RT_REC_NAME];
-		if (arrow == NULL || !copy_word(t, arrow, from) || !copy_word(arrow + 2, arrow + strlen(arrow), to)) {
+		if (arrow == NULL || !copy_word(t, arrow, from) ||
+		    !copy_word(arrow + 2, arrow + strlen(arrow), to)) {
 			return fail(err, errcap, "malformed transition (want from->to)", t);
 		}
 		uint32_t f = rt_sm_find(out, from);
@@ -531,14 +539,14 @@ pm_status rt_sm_from_strings(enum rt_resource_type type, const char *const *stat
 
 pm_status rt_sm_validate(const struct rt_sm_def *def)
 {
-	if (def == NULL || def->type >= RT_RES_TYPE_COUNT || def->n_states == 0 || def->n_states > PM_MAX_STATES ||
-	    def->initial >= def->n_states) {
+	if (def == NULL || def->type >= RT_RES_TYPE_COUNT || def->n_states == 0 ||
+	    def->n_states > PM_MAX_STATES || def->initial >= def->n_states) {
 		return PM_ERR_INVAL;
 	}
 	for (uint32_t s = 0; s < def->n_states; s++) {
 		const struct rt_sm_state_def *st = &def->states[s];
-		if (st->cls >= RT_SC_COUNT || st->stuck_ns < 0 || memchr(st->name, '\0', RT_REC_NAME) == NULL ||
-		    st->name[0] == '\0') {
+		if (st->cls >= RT_SC_COUNT || st->stuck_ns < 0 ||
+		    memchr(st->name, '\0', RT_REC_NAME) == NULL || st->name[0] == '\0') {
 			return PM_ERR_INVAL;
 		}
 		if (def->n_states < 32 && (def->allowed[s] >> def->n_states) != 0) {
@@ -568,7 +576,7 @@ void rt_sm_track_init(struct rt_sm_track *t, const struct rt_sm_def *def, pm_ns 
 }
 
 bool rt_sm_track_move(struct rt_sm_track *t, const struct rt_sm_def *def, uint32_t to, pm_ns now,
-		      struct rt_sm_transition *out)
+                      struct rt_sm_transition *out)
 {
 	assert(t != NULL && def != NULL);
 	if (to >= def->n_states || to == t->state) {

@@ -6,13 +6,13 @@
 #include <string.h>
 
 static const char *const metric_names[RT_MET_COUNT] = {
-	"execution_time", "memory_usage", "failure_rate", "cpu_usage",
-	"memory_mb",	  "network",	  "response_time", "disk_usage",
+	"execution_time", "memory_usage", "failure_rate",  "cpu_usage",
+	"memory_mb",      "network",      "response_time", "disk_usage",
 };
 
 static const char *const metric_json_names[RT_MET_COUNT] = {
 	"executionTime", "memoryUsagePercent", "failureRate",  "cpuUsage",
-	"memoryUsage",	 "networkTraffic",     "responseTime", "diskUsage",
+	"memoryUsage",   "networkTraffic",     "responseTime", "diskUsage",
 };
 
 const char *rt_metric_name(enum rt_metric m)
@@ -79,15 +79,16 @@ uint32_t rt_threshold_defaults(struct rt_threshold_spec *out, uint32_t cap)
 
 pm_status rt_threshold_validate(const struct rt_threshold_spec *spec)
 {
-	if (spec == NULL || spec->metric >= RT_MET_COUNT || (spec->flags & ~(RT_THR_HAS_WARNING | RT_THR_HAS_CRITICAL)) ||
-	    spec->flags == 0) {
+	if (spec == NULL || spec->metric >= RT_MET_COUNT ||
+	    (spec->flags & ~(RT_THR_HAS_WARNING | RT_THR_HAS_CRITICAL)) || spec->flags == 0) {
 		return PM_ERR_INVAL;
 	}
 	if (((spec->flags & RT_THR_HAS_WARNING) && !isfinite(spec->warning)) ||
 	    ((spec->flags & RT_THR_HAS_CRITICAL) && !isfinite(spec->critical)) || isnan(spec->hysteresis)) {
 		return PM_ERR_INVAL;
 	}
-	if ((spec->flags & RT_THR_HAS_WARNING) && (spec->flags & RT_THR_HAS_CRITICAL) && spec->critical < spec->warning) {
+	if ((spec->flags & RT_THR_HAS_WARNING) && (spec->flags & RT_THR_HAS_CRITICAL) &&
+	    spec->critical < spec->warning) {
 		return PM_ERR_INVAL;
 	}
 	return PM_OK;
@@ -111,7 +112,7 @@ static double band(const struct rt_threshold_spec *spec, double line)
 }
 
 bool rt_threshold_update(const struct rt_threshold_spec *spec, struct rt_threshold_state *st, double value,
-			 pm_ns now, enum rt_level *from)
+                         pm_ns now, enum rt_level *from)
 {
 	assert(spec != NULL && st != NULL);
 	if (isnan(value)) {
@@ -126,7 +127,8 @@ bool rt_threshold_update(const struct rt_threshold_spec *spec, struct rt_thresho
 	enum rt_level next = cur;
 	if (has_c && value >= spec->critical) {
 		next = RT_LEVEL_CRITICAL;
-	} else if (cur == RT_LEVEL_CRITICAL && has_c && value >= spec->critical - band(spec, spec->critical)) {
+	} else if (cur == RT_LEVEL_CRITICAL && has_c &&
+	           value >= spec->critical - band(spec, spec->critical)) {
 		next = RT_LEVEL_CRITICAL;
 	} else if (has_w && value >= spec->warning) {
 		next = RT_LEVEL_WARNING;

@@ -79,7 +79,8 @@ static void test_slow_drift_inside_band_not_detected(void **state)
 	double max_z = 0.0;
 	for (int i = 0; i < 2500; i++, t += PM_NS_PER_S) {
 		double z = 0.0;
-		enum rt_anomaly_verdict v = rt_baseline_observe(&s, &b, 200.0 + 0.02 * i + 10.0 * noise(), t, &z);
+		enum rt_anomaly_verdict v =
+		    rt_baseline_observe(&s, &b, 200.0 + 0.02 * i + 10.0 * noise(), t, &z);
 		assert_int_equal(v, RT_AN_NORMAL);
 		max_z = z > max_z ? z : max_z;
 	}
@@ -100,7 +101,8 @@ static void test_learning_suppresses(void **state)
 	rt_baseline_init(&b);
 	pm_ns t = T0;
 	for (int i = 0; i < 40; i++, t += PM_NS_PER_S) {
-		assert_int_equal(rt_baseline_observe(&s, &b, 200.0 + 10.0 * noise(), t, NULL), RT_AN_LEARNING);
+		assert_int_equal(rt_baseline_observe(&s, &b, 200.0 + 10.0 * noise(), t, NULL),
+		                 RT_AN_LEARNING);
 	}
 	/* 40 samples but only 39 s of the 60 s period: a spike is not reported. */
 	assert_int_equal(rt_baseline_observe(&s, &b, 5000.0, t, NULL), RT_AN_LEARNING);
@@ -116,7 +118,8 @@ static void test_learning_suppresses(void **state)
 	struct rt_baseline b3;
 	rt_baseline_init(&b3);
 	for (int i = 0; i < 200; i++) {
-		assert_int_equal(rt_baseline_observe(&s, &b3, 1.0, T0 + i * PM_NS_PER_S, NULL), RT_AN_LEARNING);
+		assert_int_equal(rt_baseline_observe(&s, &b3, 1.0, T0 + i * PM_NS_PER_S, NULL),
+		                 RT_AN_LEARNING);
 	}
 	assert_int_equal(b3.n, 0);
 }
@@ -152,8 +155,9 @@ static void test_pattern_burst(void **state)
 	for (int w = 0; w < 12; w++) {
 		int n = w == 3 ? 6 : 2;
 		for (int i = 0; i < n; i++) {
-			assert_int_not_equal(rt_pattern_count(&s, &p, t + w * s.window_ns + (i + 1) * PM_NS_PER_S, NULL),
-					     RT_AN_ANOMALY);
+			assert_int_not_equal(
+			    rt_pattern_count(&s, &p, t + w * s.window_ns + (i + 1) * PM_NS_PER_S, NULL),
+			    RT_AN_ANOMALY);
 		}
 	}
 	t += 12 * s.window_ns;

@@ -14,7 +14,7 @@
 
 #include "rt/resmon.h"
 
-#define S(x) ((pm_ns)(x) * PM_NS_PER_S)
+#define S(x) ((pm_ns)(x)*PM_NS_PER_S)
 #define T0 S(1000)
 #define MAX_RECS 4096
 
@@ -56,7 +56,7 @@ static const struct rt_record *last_state(const char *resource)
 
 static bool alert_active(const struct rt_resource *r, uint32_t kind)
 {
-	for (uint32_t i = 0; i < PM_MAX_ALERTS_PER_RESOURCE; i++) {
+	for (uint32_t i = 0; i < PM_MAX_ALERTS; i++) {
 		if (r->alerts[i].active && r->alerts[i].kind == kind) {
 			return true;
 		}
@@ -176,13 +176,16 @@ static void test_diamond_propagation(void **state)
 	/* Impact analysis in one pass: camera affects adas only; player affects comfort only. */
 	uint32_t out[PM_MAX_SCENARIOS];
 	uint32_t n = 0;
-	assert_int_equal(rt_resmon_affected_scenarios(&mon, RT_RES_MODEL, MO_CAMERA, out, PM_MAX_SCENARIOS, &n), PM_OK);
+	assert_int_equal(
+	    rt_resmon_affected_scenarios(&mon, RT_RES_MODEL, MO_CAMERA, out, PM_MAX_SCENARIOS, &n), PM_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(out[0], SC_ADAS);
-	assert_int_equal(rt_resmon_affected_scenarios(&mon, RT_RES_MODEL, MO_PLAYER, out, PM_MAX_SCENARIOS, &n), PM_OK);
+	assert_int_equal(
+	    rt_resmon_affected_scenarios(&mon, RT_RES_MODEL, MO_PLAYER, out, PM_MAX_SCENARIOS, &n), PM_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(out[0], SC_COMFORT);
-	assert_int_equal(rt_resmon_affected_scenarios(&mon, RT_RES_NODE, 0, out, PM_MAX_SCENARIOS, &n), PM_OK);
+	assert_int_equal(rt_resmon_affected_scenarios(&mon, RT_RES_NODE, 0, out, PM_MAX_SCENARIOS, &n),
+	                 PM_OK);
 	assert_int_equal(n, 0);
 
 	/* Restart: loading keeps the Packages degraded, running restores everything. */
@@ -221,8 +224,11 @@ static void test_explicit_edges_and_caps(void **state)
 	struct rt_dep_graph_def d;
 	rt_dep_graph_def_default(&d);
 	/* comfort uses camera (a weaker tie: at most a warning), player requires the node. */
-	d.edges[0] = (struct rt_dep_edge_def){ { RT_RES_SCENARIO, SC_COMFORT }, { RT_RES_MODEL, MO_CAMERA }, RT_DEP_USES };
-	d.edges[1] = (struct rt_dep_edge_def){ { RT_RES_MODEL, MO_PLAYER }, { RT_RES_NODE, 0 }, RT_DEP_REQUIRES };
+	d.edges[0] = (struct rt_dep_edge_def){ { RT_RES_SCENARIO, SC_COMFORT },
+		                               { RT_RES_MODEL, MO_CAMERA },
+		                               RT_DEP_USES };
+	d.edges[1] =
+	    (struct rt_dep_edge_def){ { RT_RES_MODEL, MO_PLAYER }, { RT_RES_NODE, 0 }, RT_DEP_REQUIRES };
 	d.n_edges = 2;
 	d.max_impact[RT_DEP_USES] = RT_SEV_WARNING;
 	build(&mon, &d);
@@ -236,7 +242,8 @@ static void test_explicit_edges_and_caps(void **state)
 	uint32_t n = 0;
 	assert_int_equal(rt_resmon_affected_scenarios(&mon, RT_RES_MODEL, MO_CAMERA, out, 2, &n), PM_OK);
 	assert_int_equal(n, 2);
-	assert_int_equal(rt_resmon_affected_scenarios(&mon, RT_RES_MODEL, MO_CAMERA, out, 1, &n), PM_ERR_NOSPACE);
+	assert_int_equal(rt_resmon_affected_scenarios(&mon, RT_RES_MODEL, MO_CAMERA, out, 1, &n),
+	                 PM_ERR_NOSPACE);
 	/* The node fails: player (requires) -> Error, media -> Error, comfort -> Error. */
 	assert_int_equal(rt_resmon_report_state(&mon, RT_RES_NODE, 0, "failed", T0 + S(6)), PM_OK);
 	assert_int_equal(rt_resmon_get(&mon, RT_RES_MODEL, MO_PLAYER)->dep_status, RT_DEP_ERROR);
@@ -251,7 +258,9 @@ static void test_cycle_is_named(void **state)
 	(void)state;
 	struct rt_dep_graph_def d;
 	rt_dep_graph_def_default(&d);
-	d.edges[0] = (struct rt_dep_edge_def){ { RT_RES_MODEL, MO_DETECTOR }, { RT_RES_SCENARIO, SC_ADAS }, RT_DEP_REQUIRES };
+	d.edges[0] = (struct rt_dep_edge_def){ { RT_RES_MODEL, MO_DETECTOR },
+		                               { RT_RES_SCENARIO, SC_ADAS },
+		                               RT_DEP_REQUIRES };
 	d.n_edges = 1;
 	build(&mon, &d);
 	char err[256] = "";
@@ -317,10 +326,12 @@ static void test_unexpected_and_reported(void **state)
 	const struct rt_record *r = last_state("player");
 	assert_int_equal(r->u.state.expected, 0);
 	assert_string_equal(r->u.state.reason, "reported by the orchestrator");
-	assert_int_equal(rt_resmon_report_state(&mon, RT_RES_MODEL, MO_PLAYER, "flying", T0 + S(2)), PM_ERR_NOENT);
+	assert_int_equal(rt_resmon_report_state(&mon, RT_RES_MODEL, MO_PLAYER, "flying", T0 + S(2)),
+	                 PM_ERR_NOENT);
 	assert_int_equal(rt_resmon_report_state(&mon, RT_RES_PACKAGE, 7, "running", T0 + S(2)), PM_ERR_NOENT);
 	/* A package reported deploying, then its model comes up: deploying -> running, expected. */
-	assert_int_equal(rt_resmon_report_state(&mon, RT_RES_PACKAGE, PK_VISION, "deploying", T0 + S(3)), PM_OK);
+	assert_int_equal(rt_resmon_report_state(&mon, RT_RES_PACKAGE, PK_VISION, "deploying", T0 + S(3)),
+	                 PM_OK);
 	model(&mon, MO_CAMERA, RT_EV_APPEARED, T0 + S(4));
 	assert_string_equal(STATE(RT_RES_PACKAGE, PK_VISION), "deploying"); /* still on its way up */
 	model(&mon, MO_DETECTOR, RT_EV_RUNNING, T0 + S(5));
@@ -342,28 +353,32 @@ static void test_thresholds_through_monitor(void **state)
 	assert_int_equal(rt_resmon_set_memory_limit(&mon, MO_CAMERA, 1024u * 1048576u), PM_OK);
 	start(&mon);
 	const struct rt_resource *cam = rt_resmon_get(&mon, RT_RES_MODEL, MO_CAMERA);
-	assert_int_equal(rt_resmon_observe_metric(&mon, RT_RES_MODEL, MO_CAMERA, RT_MET_CPU_USAGE, 85.0, T0 + 1), PM_OK);
+	assert_int_equal(
+	    rt_resmon_observe_metric(&mon, RT_RES_MODEL, MO_CAMERA, RT_MET_CPU_USAGE, 85.0, T0 + 1), PM_OK);
 	assert_true(alert_active(cam, RT_ALERT_THRESHOLD));
 	assert_int_equal(count_events("threshold", "camera"), 1);
 	for (int i = 0; i < 10; i++) { /* at the line, up and down within the band */
 		double v = i % 2 == 0 ? 80.0 : 77.0;
-		assert_int_equal(rt_resmon_observe_metric(&mon, RT_RES_MODEL, MO_CAMERA, RT_MET_CPU_USAGE, v, T0 + 2 + i),
-				 PM_OK);
+		assert_int_equal(
+		    rt_resmon_observe_metric(&mon, RT_RES_MODEL, MO_CAMERA, RT_MET_CPU_USAGE, v, T0 + 2 + i),
+		    PM_OK);
 	}
 	assert_int_equal(count_events("threshold", "camera"), 1);
 	assert_int_equal(count_events("threshold-cleared", "camera"), 0);
-	assert_int_equal(rt_resmon_observe_metric(&mon, RT_RES_MODEL, MO_CAMERA, RT_MET_CPU_USAGE, 50.0, T0 + 20), PM_OK);
+	assert_int_equal(
+	    rt_resmon_observe_metric(&mon, RT_RES_MODEL, MO_CAMERA, RT_MET_CPU_USAGE, 50.0, T0 + 20), PM_OK);
 	assert_false(alert_active(cam, RT_ALERT_THRESHOLD));
 	assert_int_equal(count_events("threshold-cleared", "camera"), 1);
 	/* 1000 MB of a 1 GiB limit = 97.7 %: critical. */
-	assert_int_equal(rt_resmon_observe_metric(&mon, RT_RES_MODEL, MO_CAMERA, RT_MET_MEMORY_MB, 1000.0, T0 + 21),
-			 PM_OK);
+	assert_int_equal(
+	    rt_resmon_observe_metric(&mon, RT_RES_MODEL, MO_CAMERA, RT_MET_MEMORY_MB, 1000.0, T0 + 21),
+	    PM_OK);
 	assert_true(cam->metric[RT_MET_MEMORY_USAGE] > 97.0 && cam->metric[RT_MET_MEMORY_USAGE] < 98.0);
 	bool critical = false;
-	for (uint32_t i = 0; i < PM_MAX_ALERTS_PER_RESOURCE; i++) {
+	for (uint32_t i = 0; i < PM_MAX_ALERTS; i++) {
 		critical = critical || (cam->alerts[i].active && cam->alerts[i].kind == RT_ALERT_THRESHOLD &&
-					cam->alerts[i].metric == RT_MET_MEMORY_USAGE &&
-					cam->alerts[i].severity == RT_SEV_CRITICAL);
+		                        cam->alerts[i].metric == RT_MET_MEMORY_USAGE &&
+		                        cam->alerts[i].severity == RT_SEV_CRITICAL);
 	}
 	assert_true(critical);
 }
@@ -391,7 +406,8 @@ static void test_scenario_executions(void **state)
 	model(&mon, MO_PLAYER, RT_EV_RESTARTED, T0 + S(6));
 	assert_string_equal(STATE(RT_RES_SCENARIO, SC_COMFORT), "waiting");
 	model(&mon, MO_PLAYER, RT_EV_CRASHED, T0 + S(7));
-	assert_int_equal(rt_resmon_scenario_execution(&mon, SC_COMFORT, 100 * PM_NS_PER_MS, true, T0 + S(8)), PM_OK);
+	assert_int_equal(rt_resmon_scenario_execution(&mon, SC_COMFORT, 100 * PM_NS_PER_MS, true, T0 + S(8)),
+	                 PM_OK);
 	assert_int_equal(c->exec_count, 3);
 	assert_int_equal(c->exec_failures, 2);
 	assert_int_equal(c->exec_time_sum / (pm_ns)c->exec_timed, 400 * PM_NS_PER_MS);
@@ -422,8 +438,9 @@ static void test_baseline_round_trip(void **state)
 	pm_ns t = T0;
 	for (int i = 0; i < 100; i++, t += PM_NS_PER_S) {
 		double v = 20.0 + (double)(i % 5);
-		assert_int_equal(rt_resmon_observe_metric(&mon, RT_RES_MODEL, MO_CAMERA, RT_MET_EXECUTION_TIME, v, t),
-				 PM_OK);
+		assert_int_equal(
+		    rt_resmon_observe_metric(&mon, RT_RES_MODEL, MO_CAMERA, RT_MET_EXECUTION_TIME, v, t),
+		    PM_OK);
 		if (i % 10 == 0) {
 			model(&mon, MO_DETECTOR, i % 20 == 0 ? RT_EV_APPEARED : RT_EV_EXITED, t);
 		}
@@ -457,16 +474,19 @@ static void test_baseline_round_trip(void **state)
 	assert_true(b2->mean == b1->mean && b2->var == b1->var && b2->m2 == b1->m2);
 	assert_int_equal(b2->learned_ns, b1->learned_ns);
 	assert_int_equal(b2->learned, 1);
-	assert_true(cam2->pattern[RT_PATTERN_TRANSITIONS].base.n == cam->pattern[RT_PATTERN_TRANSITIONS].base.n);
+	assert_true(cam2->pattern[RT_PATTERN_TRANSITIONS].base.n ==
+	            cam->pattern[RT_PATTERN_TRANSITIONS].base.n);
 	/* No relearning: a spike right after the restart is an anomaly. */
 	n_recs = 0;
-	assert_int_equal(rt_resmon_observe_metric(&mon2, RT_RES_MODEL, idx, RT_MET_EXECUTION_TIME, 90.0, S(6)), PM_OK);
+	assert_int_equal(
+	    rt_resmon_observe_metric(&mon2, RT_RES_MODEL, idx, RT_MET_EXECUTION_TIME, 90.0, S(6)), PM_OK);
 	assert_true(alert_active(cam2, RT_ALERT_ANOMALY));
 	assert_int_equal(count_events("anomaly", "camera"), 1);
 	/* Cleared after clear_after normal samples. */
 	for (int i = 0; i < 3; i++) {
-		assert_int_equal(rt_resmon_observe_metric(&mon2, RT_RES_MODEL, idx, RT_MET_EXECUTION_TIME, 22.0, S(7 + i)),
-				 PM_OK);
+		assert_int_equal(
+		    rt_resmon_observe_metric(&mon2, RT_RES_MODEL, idx, RT_MET_EXECUTION_TIME, 22.0, S(7 + i)),
+		    PM_OK);
 	}
 	assert_false(alert_active(cam2, RT_ALERT_ANOMALY));
 
@@ -487,9 +507,9 @@ static void test_learning_suppresses_alerts(void **state)
 	start(&mon);
 	for (int i = 0; i < 50; i++) {
 		double v = i == 25 ? 5000.0 : 20.0 + (double)(i % 3);
-		assert_int_equal(
-			rt_resmon_observe_metric(&mon, RT_RES_MODEL, MO_CAMERA, RT_MET_EXECUTION_TIME, v, T0 + S(i)),
-			PM_OK);
+		assert_int_equal(rt_resmon_observe_metric(&mon, RT_RES_MODEL, MO_CAMERA,
+		                                          RT_MET_EXECUTION_TIME, v, T0 + S(i)),
+		                 PM_OK);
 	}
 	assert_int_equal(count_events("anomaly", NULL), 0);
 }
@@ -502,8 +522,9 @@ static void test_summary_json(void **state)
 	start(&mon);
 	bring_up_all(&mon, T0 + S(1));
 	model(&mon, MO_CAMERA, RT_EV_CRASHED, T0 + S(10));
-	assert_int_equal(rt_resmon_observe_metric(&mon, RT_RES_MODEL, MO_DETECTOR, RT_MET_MEMORY_MB, 5.5, T0 + S(10)),
-			 PM_OK);
+	assert_int_equal(
+	    rt_resmon_observe_metric(&mon, RT_RES_MODEL, MO_DETECTOR, RT_MET_MEMORY_MB, 5.5, T0 + S(10)),
+	    PM_OK);
 	assert_int_equal(rt_resmon_report_policy(&mon, SC_ADAS, RT_POLICY_ALLOWED), PM_OK);
 	size_t len = 0;
 	assert_int_equal(rt_resmon_summary_json(&mon, T0 + S(20), json, sizeof(json), &len), PM_OK);
@@ -524,9 +545,11 @@ static void test_summary_json(void **state)
 	static const char *const expect[] = {
 		"\"scenarios\":[{\"name\":\"adas\",\"state\":\"degraded\"",
 		"\"dependencyStatus\":\"Error\"",
-		"\"dependencyDetails\":[{\"resourceType\":\"Package\",\"resourceName\":\"vision\",\"status\":\"Error\"}",
+		"\"dependencyDetails\":[{\"resourceType\":\"Package\",\"resourceName\":\"vision\",\"status\":"
+		"\"Error\"}",
 		"{\"resourceType\":\"Model\",\"resourceName\":\"camera\",\"status\":\"Error\"}",
-		"\"transitions\":[{\"from\":\"unloaded\",\"to\":\"loading\",\"at\":1700000001000,\"duration\":1000.000",
+		"\"transitions\":[{\"from\":\"unloaded\",\"to\":\"loading\",\"at\":1700000001000,"
+		"\"duration\":1000.000",
 		"\"unexpectedTransitions\":0",
 		"{\"type\":\"dependency\",\"severity\":\"critical\"",
 		"\"activeState\":\"Active\",\"currentState\":\"playing\",\"policyStatus\":\"allowed\"",
@@ -555,8 +578,9 @@ static void test_summary_json(void **state)
 	}
 	assert_int_equal(rt_resmon_summary_json(&mon, T0 + S(20), json, len, NULL), PM_ERR_NOSPACE);
 	assert_int_equal(rt_resmon_summary_json(&mon, T0 + S(20), json, len + 1, NULL), PM_OK);
-	assert_int_equal(rt_resmon_resource_json(&mon, RT_RES_MODEL, MO_CAMERA, T0 + S(20), json, sizeof(json), &len),
-			 PM_OK);
+	assert_int_equal(
+	    rt_resmon_resource_json(&mon, RT_RES_MODEL, MO_CAMERA, T0 + S(20), json, sizeof(json), &len),
+	    PM_OK);
 	assert_int_equal(json[0], '{');
 	assert_non_null(strstr(json, "\"restartCount\":0"));
 }

@@ -44,14 +44,14 @@ static void test_model_default_table(void **state)
 			if (want == NULL) {
 				if (got != RT_SM_NONE) {
 					fail_msg("%s + %s moved to %s, expected no move", model_cases[c].from,
-						 rt_sm_event_name((enum rt_sm_event)e), def.states[got].name);
+					         rt_sm_event_name((enum rt_sm_event)e), def.states[got].name);
 				}
 				continue;
 			}
 			if (got == RT_SM_NONE || strcmp(def.states[got].name, want) != 0) {
 				fail_msg("%s + %s -> %s, expected %s", model_cases[c].from,
-					 rt_sm_event_name((enum rt_sm_event)e),
-					 got == RT_SM_NONE ? "(none)" : def.states[got].name, want);
+				         rt_sm_event_name((enum rt_sm_event)e),
+				         got == RT_SM_NONE ? "(none)" : def.states[got].name, want);
 			}
 			/* Every event move is an expected transition. */
 			assert_true(rt_sm_allowed(&def, from, got));
@@ -69,34 +69,67 @@ struct edge_case {
 };
 
 static const struct edge_case package_cases[] = {
-	{ "undeployed", "deploying", true },  { "undeployed", "initializing", true }, { "undeployed", "running", true },
-	{ "undeployed", "error", true },      { "deploying", "initializing", true },  { "deploying", "running", true },
-	{ "deploying", "degraded", true },    { "deploying", "error", true },	      { "deploying", "undeployed", true },
-	{ "initializing", "running", true },  { "initializing", "degraded", true },   { "initializing", "error", true },
-	{ "initializing", "undeployed", true }, { "running", "degraded", true },      { "running", "error", true },
-	{ "running", "undeployed", true },    { "degraded", "running", true },	      { "degraded", "error", true },
-	{ "degraded", "undeployed", true },   { "error", "deploying", true },	      { "error", "initializing", true },
-	{ "error", "degraded", true },	      { "error", "running", true },	      { "error", "undeployed", true },
+	{ "undeployed", "deploying", true },
+	{ "undeployed", "initializing", true },
+	{ "undeployed", "running", true },
+	{ "undeployed", "error", true },
+	{ "deploying", "initializing", true },
+	{ "deploying", "running", true },
+	{ "deploying", "degraded", true },
+	{ "deploying", "error", true },
+	{ "deploying", "undeployed", true },
+	{ "initializing", "running", true },
+	{ "initializing", "degraded", true },
+	{ "initializing", "error", true },
+	{ "initializing", "undeployed", true },
+	{ "running", "degraded", true },
+	{ "running", "error", true },
+	{ "running", "undeployed", true },
+	{ "degraded", "running", true },
+	{ "degraded", "error", true },
+	{ "degraded", "undeployed", true },
+	{ "error", "deploying", true },
+	{ "error", "initializing", true },
+	{ "error", "degraded", true },
+	{ "error", "running", true },
+	{ "error", "undeployed", true },
 	/* rejected */
-	{ "undeployed", "degraded", false },  { "running", "initializing", false },   { "running", "deploying", false },
-	{ "degraded", "initializing", false }, { "initializing", "deploying", false }, { "running", "running", false },
+	{ "undeployed", "degraded", false },
+	{ "running", "initializing", false },
+	{ "running", "deploying", false },
+	{ "degraded", "initializing", false },
+	{ "initializing", "deploying", false },
+	{ "running", "running", false },
 };
 
 static const struct edge_case scenario_cases[] = {
-	{ "inactive", "waiting", true }, { "inactive", "active", true },    { "inactive", "failed", true },
-	{ "waiting", "active", true },	 { "waiting", "degraded", true },   { "waiting", "failed", true },
-	{ "waiting", "inactive", true }, { "active", "degraded", true },    { "active", "failed", true },
-	{ "active", "inactive", true },	 { "degraded", "active", true },    { "degraded", "failed", true },
-	{ "degraded", "inactive", true }, { "failed", "waiting", true },    { "failed", "inactive", true },
-	{ "failed", "degraded", true },	 { "failed", "active", true },
+	{ "inactive", "waiting", true },
+	{ "inactive", "active", true },
+	{ "inactive", "failed", true },
+	{ "waiting", "active", true },
+	{ "waiting", "degraded", true },
+	{ "waiting", "failed", true },
+	{ "waiting", "inactive", true },
+	{ "active", "degraded", true },
+	{ "active", "failed", true },
+	{ "active", "inactive", true },
+	{ "degraded", "active", true },
+	{ "degraded", "failed", true },
+	{ "degraded", "inactive", true },
+	{ "failed", "waiting", true },
+	{ "failed", "inactive", true },
+	{ "failed", "degraded", true },
+	{ "failed", "active", true },
 	/* rejected */
-	{ "inactive", "degraded", false }, { "active", "waiting", false },  { "degraded", "waiting", false },
+	{ "inactive", "degraded", false },
+	{ "active", "waiting", false },
+	{ "degraded", "waiting", false },
 };
 
 static const struct edge_case node_cases[] = {
-	{ "starting", "running", true }, { "starting", "degraded", true }, { "starting", "failed", true },
-	{ "running", "degraded", true }, { "running", "failed", true },	   { "degraded", "running", true },
-	{ "degraded", "failed", true },	 { "failed", "starting", true },   { "failed", "running", true },
+	{ "starting", "running", true },  { "starting", "degraded", true },  { "starting", "failed", true },
+	{ "running", "degraded", true },  { "running", "failed", true },     { "degraded", "running", true },
+	{ "degraded", "failed", true },   { "failed", "starting", true },    { "failed", "running", true },
 	{ "running", "starting", false }, { "degraded", "starting", false },
 };
 
@@ -112,7 +145,7 @@ static void check_edges(enum rt_resource_type type, const struct edge_case *case
 		assert_int_not_equal(t, RT_SM_NONE);
 		if (rt_sm_allowed(&def, f, t) != cases[i].allowed) {
 			fail_msg("%s -> %s: allowed %d expected %d", cases[i].from, cases[i].to,
-				 (int)rt_sm_allowed(&def, f, t), (int)cases[i].allowed);
+			         (int)rt_sm_allowed(&def, f, t), (int)cases[i].allowed);
 		}
 	}
 	/* The table lists every allowed edge: nothing else is allowed. */
@@ -161,7 +194,8 @@ static void test_derivation(void **state)
 		{ RT_SC_UP, { 0 }, 0, RT_SC_COUNT },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		assert_int_equal(rt_sm_derive_class(cases[i].current, cases[i].children, cases[i].n), cases[i].want);
+		assert_int_equal(rt_sm_derive_class(cases[i].current, cases[i].children, cases[i].n),
+		                 cases[i].want);
 	}
 }
 
@@ -205,10 +239,11 @@ static void test_override_from_strings(void **state)
 	 * then land in error, the next worse state. */
 	static const char *const states[] = { "unloaded", "loading", "loaded", "error" };
 	static const char *const trans[] = { "unloaded->loading", "loading -> loaded", "loaded->error",
-					     "error->loading", "loaded->unloaded" };
+		                             "error->loading", "loaded->unloaded" };
 	struct rt_sm_def def;
 	char err[128] = "";
-	assert_int_equal(rt_sm_from_strings(RT_RES_MODEL, states, 4, trans, 5, &def, err, sizeof(err)), PM_OK);
+	assert_int_equal(rt_sm_from_strings(RT_RES_MODEL, states, 4, trans, 5, &def, err, sizeof(err)),
+	                 PM_OK);
 	assert_int_equal(def.n_states, 4);
 	uint32_t loaded = rt_sm_find(&def, "loaded");
 	uint32_t error = rt_sm_find(&def, "error");
@@ -224,20 +259,22 @@ static void test_override_from_strings(void **state)
 	assert_string_equal(def.states[def.initial].name, "parked");
 
 	static const char *const bad_word[] = { "loaded", "failed", "zorglub" };
-	assert_int_equal(rt_sm_from_strings(RT_RES_MODEL, bad_word, 3, NULL, 0, &def, err, sizeof(err)), PM_ERR_INVAL);
+	assert_int_equal(rt_sm_from_strings(RT_RES_MODEL, bad_word, 3, NULL, 0, &def, err, sizeof(err)),
+	                 PM_ERR_INVAL);
 	assert_non_null(strstr(err, "zorglub"));
 	static const char *const bad_trans[] = { "loaded->nowhere" };
 	assert_int_equal(rt_sm_from_strings(RT_RES_MODEL, states, 4, bad_trans, 1, &def, err, sizeof(err)),
-			 PM_ERR_INVAL);
+	                 PM_ERR_INVAL);
 	assert_non_null(strstr(err, "nowhere"));
 	static const char *const malformed[] = { "loaded error" };
 	assert_int_equal(rt_sm_from_strings(RT_RES_MODEL, states, 4, malformed, 1, &def, err, sizeof(err)),
-			 PM_ERR_INVAL);
+	                 PM_ERR_INVAL);
 	static const char *const no_failed[] = { "unloaded", "loaded" };
 	assert_int_equal(rt_sm_from_strings(RT_RES_MODEL, no_failed, 2, NULL, 0, &def, err, sizeof(err)),
-			 PM_ERR_INVAL);
+	                 PM_ERR_INVAL);
 	static const char *const dup[] = { "loaded", "loaded", "error" };
-	assert_int_equal(rt_sm_from_strings(RT_RES_MODEL, dup, 3, NULL, 0, &def, err, sizeof(err)), PM_ERR_INVAL);
+	assert_int_equal(rt_sm_from_strings(RT_RES_MODEL, dup, 3, NULL, 0, &def, err, sizeof(err)),
+	                 PM_ERR_INVAL);
 }
 
 static void test_tracker(void **state)

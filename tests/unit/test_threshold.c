@@ -10,8 +10,8 @@
 
 #include "rt/threshold.h"
 
-static const struct rt_threshold_spec mem = { RT_MET_MEMORY_USAGE, RT_THR_HAS_WARNING | RT_THR_HAS_CRITICAL, 80.0,
-					       95.0, -1.0 };
+static const struct rt_threshold_spec mem = { RT_MET_MEMORY_USAGE, RT_THR_HAS_WARNING | RT_THR_HAS_CRITICAL,
+	                                      80.0, 95.0, -1.0 };
 
 static void test_value_at_the_line_does_not_flap(void **state)
 {
@@ -89,7 +89,8 @@ static void test_defaults_and_names(void **state)
 	assert_int_equal(rt_metric_from_name("cpu", &m), PM_OK);
 	assert_int_equal(m, RT_MET_CPU_USAGE);
 	assert_int_equal(rt_metric_from_name("nope", &m), PM_ERR_NOENT);
-	struct rt_threshold_spec bad = { RT_MET_CPU_USAGE, RT_THR_HAS_WARNING | RT_THR_HAS_CRITICAL, 90.0, 80.0, -1.0 };
+	struct rt_threshold_spec bad = { RT_MET_CPU_USAGE, RT_THR_HAS_WARNING | RT_THR_HAS_CRITICAL, 90.0,
+		                         80.0, -1.0 };
 	assert_int_equal(rt_threshold_validate(&bad), PM_ERR_INVAL);
 	bad.critical = NAN;
 	assert_int_equal(rt_threshold_validate(&bad), PM_ERR_INVAL);

@@ -64,7 +64,8 @@ void rt_dep_graph_def_default(struct rt_dep_graph_def *out);
 void rt_propagation_default(struct rt_propagation_def *out);
 pm_status rt_propagation_add(struct rt_propagation_def *p, const char *from_state, uint32_t impact);
 /* Impact of a resource in `state` of class `cls`: the highest matching rule, RT_SEV_INFO if none. */
-uint32_t rt_propagation_impact(const struct rt_propagation_def *p, const char *state, enum rt_state_class cls);
+uint32_t rt_propagation_impact(const struct rt_propagation_def *p, const char *state,
+                               enum rt_state_class cls);
 
 pm_status rt_dep_kind_from_name(const char *name, enum rt_dep_kind *out);
 const char *rt_dep_status_name(enum rt_dep_status s); /* "OK", "Warning", "Error" */
@@ -93,14 +94,14 @@ _Static_assert(PM_MAX_DEP_EDGES < 65535, "dependency edge ids are 16-bit");
  * wins); an unknown endpoint is PM_ERR_NOENT, a cycle PM_ERR_INVAL with the cycle written into err as
  * "a -> b -> a" (names from name_fn, may be NULL). */
 pm_status rt_dep_graph_build(struct rt_dep_graph *g, const uint32_t counts[RT_RES_TYPE_COUNT],
-			     const struct rt_dep_edge_def *edges, size_t n_edges, rt_dep_name_fn name_fn, void *ctx,
-			     char *err, size_t errcap);
+                             const struct rt_dep_edge_def *edges, size_t n_edges, rt_dep_name_fn name_fn,
+                             void *ctx, char *err, size_t errcap);
 
 /* One pass in topological order. own[n]: impact of node n's own state (enum rt_severity). eff[n] gets
  * max(own, impact arriving from its dependencies), dep_status[n] the worst impact arriving from its
  * direct dependencies (enum rt_dep_status). With propagate == 0 only direct own impacts count. */
-void rt_dep_graph_eval(const struct rt_dep_graph *g, const uint32_t max_impact[RT_DEP_KIND_COUNT], uint32_t propagate,
-		       const uint8_t *own, uint8_t *eff, uint8_t *dep_status);
+void rt_dep_graph_eval(const struct rt_dep_graph *g, const uint32_t max_impact[RT_DEP_KIND_COUNT],
+                       uint32_t propagate, const uint8_t *own, uint8_t *eff, uint8_t *dep_status);
 
 /* Impact analysis: marks in affected[] (PM_MAX_DEP_NODES entries) every node that depends, directly
  * or not, on `node` (node itself included); returns how many were marked. One pass. */

@@ -23,7 +23,7 @@ void rt_jw_begin_object(struct rt_jw *w);
 void rt_jw_end_object(struct rt_jw *w);
 void rt_jw_begin_array(struct rt_jw *w);
 void rt_jw_end_array(struct rt_jw *w);
-void rt_jw_key(struct rt_jw *w, const char *key); /* writes the comma if needed and "key": */
+void rt_jw_key(struct rt_jw *w, const char *key);  /* writes the comma if needed and "key": */
 void rt_jw_string(struct rt_jw *w, const char *s); /* escaped */
 void rt_jw_u64(struct rt_jw *w, uint64_t v);
 void rt_jw_i64(struct rt_jw *w, int64_t v);

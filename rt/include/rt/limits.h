@@ -25,24 +25,27 @@
 #define PM_JOB_RING_SIZE 256        /* job records per Model slot (power of two) */
 #define PM_RECORD_RING_SIZE 8192    /* records per RT-thread -> writer ring (power of two) */
 #define PM_HISTOGRAM_BUCKETS 32     /* response/execution time histogram buckets */
-#define PM_MAX_NODES 4              /* Node resources (the machine itself, the monitor) */
-#define PM_MAX_CHILDREN 16          /* implicit children of a Scenario (Packages) or Package (Models) */
-#define PM_MAX_PROPAGATION_RULES 8  /* impact_analysis.propagation_rules */
-#define PM_MAX_ALERTS_PER_RESOURCE 8 /* active alerts kept per resource (more are still journaled) */
-#define PM_MAX_THRESHOLDS 16        /* performance_monitoring.metrics with thresholds */
+
+/* Resource states, dependencies and alerts (rt/state_machine.h, rt/depgraph.h, rt/resmon.h). */
+#define PM_MAX_NODES 4             /* Node resources (the machine itself, the monitor) */
+#define PM_MAX_CHILDREN 16         /* implicit children of a Scenario (Packages) or Package (Models) */
+#define PM_MAX_PROPAGATION_RULES 8 /* impact_analysis.propagation_rules */
+#define PM_MAX_ALERTS 8            /* active alerts kept per resource (more are still journaled) */
+#define PM_MAX_THRESHOLDS 16       /* performance_monitoring.metrics with thresholds */
 /* Every resource is a node of the dependency graph; implicit scenario->package->model edges come on
  * top of the explicit dependency_map edges. */
 #define PM_MAX_DEP_NODES (PM_MAX_SCENARIOS + PM_MAX_PACKAGES + PM_MAX_MODELS + PM_MAX_NODES)
-#define PM_MAX_DEP_EDGES                                                                                   \
-	(PM_MAX_DEPENDENCIES + PM_MAX_SCENARIOS * PM_MAX_PACKAGES_PER_SCENARIO +                           \
+#define PM_MAX_DEP_EDGES                                                                                     \
+	(PM_MAX_DEPENDENCIES + PM_MAX_SCENARIOS * PM_MAX_PACKAGES_PER_SCENARIO +                             \
 	 PM_MAX_PACKAGES * PM_MAX_MODELS_PER_PACKAGE)
 
 _Static_assert((PM_JOB_RING_SIZE & (PM_JOB_RING_SIZE - 1)) == 0, "PM_JOB_RING_SIZE: power of two");
 _Static_assert((PM_RECORD_RING_SIZE & (PM_RECORD_RING_SIZE - 1)) == 0, "PM_RECORD_RING_SIZE: power of two");
 _Static_assert(PM_MAX_CPUS >= 64, "PM_MAX_CPUS must cover the Schedule's 64-bit cpu_affinity mask");
 
-_Static_assert(PM_MAX_CHILDREN >= PM_MAX_MODELS_PER_PACKAGE && PM_MAX_CHILDREN >= PM_MAX_PACKAGES_PER_SCENARIO,
-	       "PM_MAX_CHILDREN covers both implicit edge kinds");
+_Static_assert(PM_MAX_CHILDREN >= PM_MAX_MODELS_PER_PACKAGE &&
+                   PM_MAX_CHILDREN >= PM_MAX_PACKAGES_PER_SCENARIO,
+               "PM_MAX_CHILDREN covers both implicit edge kinds");
 _Static_assert(PM_MAX_STATES <= 32, "state machine transition masks are 32-bit");
 _Static_assert(PM_MAX_DEP_NODES < 65535, "dependency graph node ids are 16-bit");
 

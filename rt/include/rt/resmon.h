@@ -36,11 +36,11 @@ struct rt_record_sink {
 void rt_record_sink_ring(void *ring, const struct rt_record *rec);
 
 enum rt_alert_kind {
-	RT_ALERT_STUCK = 0,       /* stuck state */
-	RT_ALERT_THRESHOLD = 1,   /* metric above its warning/critical line */
-	RT_ALERT_ANOMALY = 2,     /* metric outside its learned band */
-	RT_ALERT_PATTERN = 3,     /* too many state transitions (metric 0) or errors (metric 1) in a window */
-	RT_ALERT_DEPENDENCY = 4,  /* dependencyStatus Warning/Error */
+	RT_ALERT_STUCK = 0,      /* stuck state */
+	RT_ALERT_THRESHOLD = 1,  /* metric above its warning/critical line */
+	RT_ALERT_ANOMALY = 2,    /* metric outside its learned band */
+	RT_ALERT_PATTERN = 3,    /* too many state transitions (metric 0) or errors (metric 1) in a window */
+	RT_ALERT_DEPENDENCY = 4, /* dependencyStatus Warning/Error */
 	RT_ALERT_KIND_COUNT = 5,
 };
 
@@ -85,7 +85,7 @@ struct rt_resource {
 	uint8_t stat_anomalous[RT_MET_COUNT];
 	uint8_t stat_normal_run[RT_MET_COUNT];
 	struct rt_pattern pattern[2]; /* RT_PATTERN_TRANSITIONS, RT_PATTERN_ERRORS */
-	struct rt_alert alerts[PM_MAX_ALERTS_PER_RESOURCE];
+	struct rt_alert alerts[PM_MAX_ALERTS];
 	uint32_t alerts_overflow; /* alerts raised while every slot was busy (still journaled) */
 	uint8_t dep_status;       /* enum rt_dep_status */
 	uint8_t own_impact;       /* enum rt_severity of its own state */
@@ -148,25 +148,27 @@ pm_status rt_resmon_set_sm(struct rt_resmon *m, const struct rt_sm_def *def); /*
 pm_status rt_resmon_set_thresholds(struct rt_resmon *m, const struct rt_threshold_spec *specs, uint32_t n);
 pm_status rt_resmon_set_anomaly(struct rt_resmon *m, const struct rt_anomaly_spec *spec);
 pm_status rt_resmon_set_dependencies(struct rt_resmon *m, const struct rt_dep_graph_def *deps,
-				     const struct rt_propagation_def *rules);
+                                     const struct rt_propagation_def *rules);
 void rt_resmon_set_alerting(struct rt_resmon *m, bool unexpected_transitions, bool stuck_states,
-			    bool impact_analysis);
+                            bool impact_analysis);
 /* Adds a resource; its index is *index (dense from 0 per type). Names are unique per type. */
 pm_status rt_resmon_add(struct rt_resmon *m, enum rt_resource_type type, const char *name, uint32_t *index);
 /* Implicit edges: a Scenario's target Package (parent = scenario) or a Package's Model. */
 pm_status rt_resmon_add_child(struct rt_resmon *m, enum rt_resource_type parent_type, uint32_t parent,
-			      uint32_t child);
+                              uint32_t child);
 pm_status rt_resmon_set_memory_limit(struct rt_resmon *m, uint32_t model, uint64_t bytes);
 pm_status rt_resmon_set_version(struct rt_resmon *m, enum rt_resource_type type, uint32_t index,
-				const char *version);
+                                const char *version);
 /* Resolves the dependency graph (cycle: PM_ERR_INVAL, the cycle named in err) and starts tracking
  * every resource in its machine's initial state at `now`. */
 pm_status rt_resmon_start(struct rt_resmon *m, pm_ns now, char *err, size_t errcap);
 
 /* --- any time --- */
 void rt_resmon_set_clock_offset(struct rt_resmon *m, pm_ns realtime_minus_monotonic);
-pm_status rt_resmon_find(const struct rt_resmon *m, enum rt_resource_type type, const char *name, uint32_t *index);
-const struct rt_resource *rt_resmon_get(const struct rt_resmon *m, enum rt_resource_type type, uint32_t index);
+pm_status rt_resmon_find(const struct rt_resmon *m, enum rt_resource_type type, const char *name,
+                         uint32_t *index);
+const struct rt_resource *rt_resmon_get(const struct rt_resmon *m, enum rt_resource_type type,
+                                        uint32_t index);
 const char *rt_resmon_state_name(const struct rt_resmon *m, enum rt_resource_type type, uint32_t index);
 
 /* --- observations (after rt_resmon_start) --- */
@@ -178,17 +180,17 @@ pm_status rt_resmon_model_event(struct rt_resmon *m, uint32_t model, enum rt_sm_
 /* A state reported by an orchestrator (REST API): any resource type, state by name. A transition
  * outside the table is made, counted and alerted. PM_ERR_NOENT for a state the machine lacks. */
 pm_status rt_resmon_report_state(struct rt_resmon *m, enum rt_resource_type type, uint32_t index,
-				 const char *state, pm_ns now);
+                                 const char *state, pm_ns now);
 pm_status rt_resmon_report_policy(struct rt_resmon *m, uint32_t scenario, enum rt_policy policy);
 /* A metric sample in its HLD unit (enum rt_metric). Checks thresholds and anomaly baselines. A Model's
  * RT_MET_MEMORY_MB also yields RT_MET_MEMORY_USAGE (%) when its limit is known. */
 pm_status rt_resmon_observe_metric(struct rt_resmon *m, enum rt_resource_type type, uint32_t index,
-				   enum rt_metric metric, double value, pm_ns now);
+                                   enum rt_metric metric, double value, pm_ns now);
 /* An error of a resource (for error_counts); Model crash/hang/supervision failures count already. */
 pm_status rt_resmon_observe_error(struct rt_resmon *m, enum rt_resource_type type, uint32_t index, pm_ns now);
 /* An execution of a Scenario reported from outside (duration < 0 = not timed). */
 pm_status rt_resmon_scenario_execution(struct rt_resmon *m, uint32_t scenario, pm_ns duration, bool success,
-				       pm_ns now);
+                                       pm_ns now);
 /* Periodic work: stuck states, pattern windows. Call at least once per second. */
 void rt_resmon_tick(struct rt_resmon *m, pm_ns now);
 
@@ -196,7 +198,7 @@ void rt_resmon_tick(struct rt_resmon *m, pm_ns now);
  * through packages and explicit edges), in one pass. Writes up to cap indices; *n gets how many
  * there are in total. */
 pm_status rt_resmon_affected_scenarios(struct rt_resmon *m, enum rt_resource_type type, uint32_t index,
-				       uint32_t *out, uint32_t cap, uint32_t *n);
+                                       uint32_t *out, uint32_t cap, uint32_t *n);
 
 /* --- summary (HLD §2/§7 field names) --- */
 
@@ -207,15 +209,14 @@ pm_status rt_resmon_affected_scenarios(struct rt_resmon *m, enum rt_resource_typ
  * PM_ERR_NOSPACE when cap is too small (buf then holds ""). */
 pm_status rt_resmon_summary_json(const struct rt_resmon *m, pm_ns now, char *buf, size_t cap, size_t *len);
 /* One resource's object (the same fields), e.g. for GetResourceState. */
-pm_status rt_resmon_resource_json(const struct rt_resmon *m, enum rt_resource_type type, uint32_t index, pm_ns now,
-				  char *buf, size_t cap, size_t *len);
+pm_status rt_resmon_resource_json(const struct rt_resmon *m, enum rt_resource_type type, uint32_t index,
+                                  pm_ns now, char *buf, size_t cap, size_t *len);
 const char *rt_resource_type_name(enum rt_resource_type type); /* "Scenario", "Package", "Model", "Node" */
 
 /* --- learned baselines across restarts --- */
 
 #define RT_BASELINE_ENTRY_SIZE 116u
-#define RT_BASELINE_BLOB_MAX                                                                               \
-	(16u + (PM_MAX_DEP_NODES) * (RT_MET_COUNT + 2u) * RT_BASELINE_ENTRY_SIZE + 4u)
+#define RT_BASELINE_BLOB_MAX (16u + (PM_MAX_DEP_NODES) * (RT_MET_COUNT + 2u) * RT_BASELINE_ENTRY_SIZE + 4u)
 
 /* Serializes every learned or learning baseline (statistical and pattern) keyed by resource type,
  * resource name and series, little-endian, with a CRC-32. */

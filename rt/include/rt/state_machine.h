@@ -110,8 +110,8 @@ _Static_assert(RT_EV_COUNT <= PM_MAX_EVENTS, "PM_MAX_EVENTS too small for the ob
 
 struct rt_sm_state_def {
 	char name[RT_REC_NAME];
-	uint8_t cls;       /* enum rt_state_class */
-	pm_ns stuck_ns;    /* alert when in this state longer than this; 0 = never */
+	uint8_t cls;    /* enum rt_state_class */
+	pm_ns stuck_ns; /* alert when in this state longer than this; 0 = never */
 };
 
 /* One resource type's state machine. Plain data: the lead may build it from configuration. */
@@ -120,9 +120,9 @@ struct rt_sm_def {
 	uint32_t n_states; /* 1..PM_MAX_STATES */
 	uint32_t initial;  /* state a resource starts in */
 	struct rt_sm_state_def states[PM_MAX_STATES];
-	uint32_t allowed[PM_MAX_STATES];             /* bit t of allowed[s]: s -> t is in the table */
-	uint8_t next[PM_MAX_STATES][PM_MAX_EVENTS];  /* state x event -> next state, RT_SM_NONE = stay */
-	uint8_t class_state[RT_SC_COUNT];            /* where a class-level move lands, RT_SM_NONE = none */
+	uint32_t allowed[PM_MAX_STATES];            /* bit t of allowed[s]: s -> t is in the table */
+	uint8_t next[PM_MAX_STATES][PM_MAX_EVENTS]; /* state x event -> next state, RT_SM_NONE = stay */
+	uint8_t class_state[RT_SC_COUNT];           /* where a class-level move lands, RT_SM_NONE = none */
 };
 
 /* One row of the vocabulary table above. */
@@ -156,8 +156,8 @@ pm_status rt_sm_default(enum rt_resource_type type, struct rt_sm_def *out);
  * "from->to" (blanks allowed around "->"). A machine needs a state of class UP and one of class
  * FAILED. On error returns PM_ERR_INVAL and writes a one-line reason into err. */
 pm_status rt_sm_from_strings(enum rt_resource_type type, const char *const *states, size_t n_states,
-			     const char *const *transitions, size_t n_transitions, struct rt_sm_def *out, char *err,
-			     size_t errcap);
+                             const char *const *transitions, size_t n_transitions, struct rt_sm_def *out,
+                             char *err, size_t errcap);
 
 /* Sets the stuck threshold of a state by name; PM_ERR_NOENT if the machine has no such state (the
  * HLD's thresholds name states of several types: apply to each, ignore NOENT). */
@@ -191,7 +191,7 @@ struct rt_sm_track {
 	uint32_t state;
 	uint32_t stuck_alerted; /* 1 once the stuck alert of the current stay was raised */
 	pm_ns since;
-	pm_ns entered_at_start; /* when tracking began */
+	pm_ns entered_at_start;       /* when tracking began */
 	pm_ns time_in[PM_MAX_STATES]; /* completed stays; the current stay is added by rt_sm_track_time_in */
 	uint64_t transitions;
 	uint64_t unexpected;
@@ -204,7 +204,7 @@ void rt_sm_track_init(struct rt_sm_track *t, const struct rt_sm_def *def, pm_ns 
 /* Moves to `to` (no-op when already there: returns false). Unexpected moves are made as well, counted
  * and marked; *out (may be NULL) gets the transition. */
 bool rt_sm_track_move(struct rt_sm_track *t, const struct rt_sm_def *def, uint32_t to, pm_ns now,
-		      struct rt_sm_transition *out);
+                      struct rt_sm_transition *out);
 pm_ns rt_sm_track_time_in(const struct rt_sm_track *t, uint32_t state, pm_ns now);
 /* True exactly once per stay when the current state has a stuck threshold and it has passed. */
 bool rt_sm_track_check_stuck(struct rt_sm_track *t, const struct rt_sm_def *def, pm_ns now);

@@ -59,7 +59,7 @@ void rt_threshold_init(struct rt_threshold_state *st, pm_ns now);
 /* Feeds one value. Returns true when the level changed (*from gets the old level; st->level the new
  * one). NaN values are ignored. */
 bool rt_threshold_update(const struct rt_threshold_spec *spec, struct rt_threshold_state *st, double value,
-			 pm_ns now, enum rt_level *from);
+                         pm_ns now, enum rt_level *from);
 
 const char *rt_metric_name(enum rt_metric m);      /* HLD config name: "execution_time", ... */
 const char *rt_metric_json_name(enum rt_metric m); /* HLD template name: "averageExecutionTime"... */
