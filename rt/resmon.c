@@ -20,6 +20,16 @@ __attribute__((format(printf, 3, 4))) static void fmt(char *buf, size_t cap, con
 	}
 }
 
+/* strnlen is POSIX, not C11: the same, bounded by max. */
+static size_t bounded_len(const char *s, size_t max)
+{
+	size_t n = 0;
+	while (n < max && s[n] != '\0') {
+		n++;
+	}
+	return n;
+}
+
 static const uint32_t type_cap[RT_RES_TYPE_COUNT] = {
 	[RT_RES_SCENARIO] = PM_MAX_SCENARIOS,
 	[RT_RES_PACKAGE] = PM_MAX_PACKAGES,
@@ -93,7 +103,7 @@ const struct rt_resource *rt_resmon_get(const struct rt_resmon *m, enum rt_resou
 
 static void copy_str(char *dst, size_t cap, const char *src)
 {
-	size_t n = strnlen(src, cap - 1);
+	size_t n = bounded_len(src, cap - 1);
 	memcpy(dst, src, n);
 	dst[n] = '\0';
 }
@@ -174,6 +184,21 @@ pm_status rt_resmon_set_dependencies(struct rt_resmon *m, const struct rt_dep_gr
 	return PM_OK;
 }
 
+pm_status rt_resmon_set_stuck(struct rt_resmon *m, const char *state, pm_ns threshold_ns)
+{
+	if (m == NULL || state == NULL || threshold_ns < 0) {
+		return PM_ERR_INVAL;
+	}
+	if (m->started) {
+		return PM_ERR_STATE;
+	}
+	bool found = false;
+	for (uint32_t t = 0; t < RT_RES_TYPE_COUNT; t++) {
+		found = rt_sm_set_stuck(&m->sm[t], state, threshold_ns) == PM_OK || found;
+	}
+	return found ? PM_OK : PM_ERR_NOENT;
+}
+
 void rt_resmon_set_alerting(struct rt_resmon *m, bool unexpected_transitions, bool stuck_states,
                             bool impact_analysis)
 {
@@ -203,7 +228,7 @@ pm_status rt_resmon_find(const struct rt_resmon *m, enum rt_resource_type type, 
 pm_status rt_resmon_add(struct rt_resmon *m, enum rt_resource_type type, const char *name, uint32_t *index)
 {
 	if (m == NULL || name == NULL || (unsigned)type >= RT_RES_TYPE_COUNT || name[0] == '\0' ||
-	    strnlen(name, PM_MAX_NAME) >= PM_MAX_NAME) {
+	    bounded_len(name, PM_MAX_NAME) >= PM_MAX_NAME) {
 		return PM_ERR_INVAL;
 	}
 	if (m->started) {

@@ -303,6 +303,19 @@ static void test_stuck_states(void **state)
 	assert_int_equal(count_events("stuck-state", "comfort"), 1);
 	assert_int_equal(count_events("stuck-cleared", NULL), 3);
 	assert_int_equal(player->load_time, S(61));
+	/* Configured thresholds: every machine with the state takes it. */
+	build(&mon, NULL);
+	assert_int_equal(rt_resmon_set_stuck(&mon, "loading", S(5)), PM_OK);
+	assert_int_equal(rt_resmon_set_stuck(&mon, "degraded", S(10)),
+	                 PM_OK); /* scenario, package, model, node */
+	assert_int_equal(rt_resmon_set_stuck(&mon, "zorglub", S(5)), PM_ERR_NOENT);
+	assert_int_equal(mon.sm[RT_RES_NODE].states[rt_sm_find(&mon.sm[RT_RES_NODE], "degraded")].stuck_ns,
+	                 S(10));
+	start(&mon);
+	assert_int_equal(rt_resmon_set_stuck(&mon, "loading", S(5)), PM_ERR_STATE);
+	model(&mon, MO_PLAYER, RT_EV_APPEARED, T0 + S(1));
+	rt_resmon_tick(&mon, T0 + S(6));
+	assert_int_equal(count_events("stuck-state", "player"), 1);
 	/* Disabled: no alert. */
 	build(&mon, NULL);
 	rt_resmon_set_alerting(&mon, true, false, true);

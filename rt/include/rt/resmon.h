@@ -149,6 +149,9 @@ pm_status rt_resmon_set_thresholds(struct rt_resmon *m, const struct rt_threshol
 pm_status rt_resmon_set_anomaly(struct rt_resmon *m, const struct rt_anomaly_spec *spec);
 pm_status rt_resmon_set_dependencies(struct rt_resmon *m, const struct rt_dep_graph_def *deps,
                                      const struct rt_propagation_def *rules);
+/* stuck_states.thresholds: sets the threshold of every machine that has a state of this name (call
+ * after rt_resmon_set_sm). PM_ERR_NOENT when no machine has it. */
+pm_status rt_resmon_set_stuck(struct rt_resmon *m, const char *state, pm_ns threshold_ns);
 void rt_resmon_set_alerting(struct rt_resmon *m, bool unexpected_transitions, bool stuck_states,
                             bool impact_analysis);
 /* Adds a resource; its index is *index (dense from 0 per type). Names are unique per type. */
