@@ -874,6 +874,32 @@ pm_status rt_resmon_scenario_execution(struct rt_resmon *m, uint32_t scenario, p
 	return PM_OK;
 }
 
+pm_status rt_resmon_apply(struct rt_resmon *m, const struct rt_resmon_obs *obs)
+{
+	if (m == NULL || obs == NULL) {
+		return PM_ERR_INVAL;
+	}
+	switch (obs->kind) {
+	case RT_OBS_MODEL_EVENT:
+		if (obs->type != RT_RES_MODEL) {
+			return PM_ERR_INVAL;
+		}
+		return rt_resmon_model_event(m, obs->index, (enum rt_sm_event)obs->code, obs->at);
+	case RT_OBS_METRIC:
+		return rt_resmon_observe_metric(m, (enum rt_resource_type)obs->type, obs->index,
+		                                (enum rt_metric)obs->code, obs->value, obs->at);
+	case RT_OBS_ERROR:
+		return rt_resmon_observe_error(m, (enum rt_resource_type)obs->type, obs->index, obs->at);
+	case RT_OBS_EXECUTION:
+		if (obs->type != RT_RES_SCENARIO) {
+			return PM_ERR_INVAL;
+		}
+		return rt_resmon_scenario_execution(m, obs->index, obs->duration, obs->value != 0.0, obs->at);
+	default:
+		return PM_ERR_INVAL;
+	}
+}
+
 void rt_resmon_tick(struct rt_resmon *m, pm_ns now)
 {
 	assert(m != NULL);

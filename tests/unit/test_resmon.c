@@ -617,6 +617,22 @@ static void test_ring_sink(void **state)
 	assert_string_equal(out.resource, "solo");
 	assert_string_equal(out.u.state.to, "loading");
 	assert_int_equal(mon.records, 1);
+	/* The same through plain observations (what another thread passes through a ring). */
+	struct rt_resmon_obs o = { RT_OBS_MODEL_EVENT, RT_RES_MODEL, i, RT_EV_RUNNING, 0.0, T0 + 2, 0 };
+	assert_int_equal(rt_resmon_apply(&mon, &o), PM_OK);
+	assert_string_equal(rt_resmon_state_name(&mon, RT_RES_MODEL, i), "loaded");
+	o = (struct rt_resmon_obs){ RT_OBS_METRIC, RT_RES_MODEL, i, RT_MET_CPU_USAGE, 42.0, T0 + 3, 0 };
+	assert_int_equal(rt_resmon_apply(&mon, &o), PM_OK);
+	assert_true(rt_resmon_get(&mon, RT_RES_MODEL, i)->metric[RT_MET_CPU_USAGE] == 42.0);
+	o = (struct rt_resmon_obs){ RT_OBS_ERROR, RT_RES_MODEL, i, 0, 0.0, T0 + 4, 0 };
+	assert_int_equal(rt_resmon_apply(&mon, &o), PM_OK);
+	assert_int_equal(rt_resmon_get(&mon, RT_RES_MODEL, i)->errors, 1);
+	o = (struct rt_resmon_obs){ RT_OBS_EXECUTION, RT_RES_MODEL, i, 0, 1.0, T0 + 5, 0 };
+	assert_int_equal(rt_resmon_apply(&mon, &o), PM_ERR_INVAL);
+	o = (struct rt_resmon_obs){ RT_OBS_MODEL_EVENT, RT_RES_MODEL, 5, RT_EV_RUNNING, 0.0, T0 + 6, 0 };
+	assert_int_equal(rt_resmon_apply(&mon, &o), PM_ERR_NOENT);
+	o.kind = 99;
+	assert_int_equal(rt_resmon_apply(&mon, &o), PM_ERR_INVAL);
 }
 
 int main(void)

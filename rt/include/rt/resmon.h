@@ -194,6 +194,27 @@ pm_status rt_resmon_observe_error(struct rt_resmon *m, enum rt_resource_type typ
 /* An execution of a Scenario reported from outside (duration < 0 = not timed). */
 pm_status rt_resmon_scenario_execution(struct rt_resmon *m, uint32_t scenario, pm_ns duration, bool success,
                                        pm_ns now);
+/* One observation as plain data, so that a thread that does not own the monitor (the supervisor)
+ * can pass it through an SPSC ring to the owner, which applies it with rt_resmon_apply. */
+enum rt_obs_kind {
+	RT_OBS_MODEL_EVENT = 1, /* code: enum rt_sm_event (type must be RT_RES_MODEL) */
+	RT_OBS_METRIC = 2,      /* code: enum rt_metric, value */
+	RT_OBS_ERROR = 3,
+	RT_OBS_EXECUTION = 4, /* Scenario execution: duration, value != 0 = success */
+};
+
+struct rt_resmon_obs {
+	uint32_t kind;  /* enum rt_obs_kind */
+	uint32_t type;  /* enum rt_resource_type */
+	uint32_t index; /* resource index within its type */
+	uint32_t code;
+	double value;
+	pm_ns at; /* CLOCK_MONOTONIC of the observation */
+	pm_ns duration;
+};
+
+pm_status rt_resmon_apply(struct rt_resmon *m, const struct rt_resmon_obs *obs);
+
 /* Periodic work: stuck states, pattern windows. Call at least once per second. */
 void rt_resmon_tick(struct rt_resmon *m, pm_ns now);
 
