@@ -226,6 +226,11 @@ pm_status rt_resmon_affected_scenarios(struct rt_resmon *m, enum rt_resource_typ
 
 /* --- summary (HLD §2/§7 field names) --- */
 
+/* Buffer size for rt_resmon_summary_json that holds a full configuration: every capacity of
+ * rt/limits.h used, full transition rings, every metric set measured 453 KB; names and alert texts
+ * are bounded, so 1 MiB leaves room. */
+#define RT_RESMON_SUMMARY_SIZE (1u << 20)
+
 /* Writes {"scenarios":[...],"packages":[...],"models":[...],"nodes":[...]}: for each resource name,
  * state, since (epoch ms), timeInState (ms per state), transitionCount, transitions [{from, to, at,
  * duration}] (ms), unexpectedTransitions, dependencyStatus, dependencyDetails [{resourceType,
