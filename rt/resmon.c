@@ -383,6 +383,13 @@ pm_status rt_resmon_start(struct rt_resmon *m, pm_ns now, char *err, size_t errc
 			r->exec_last = -1;
 		}
 	}
+	for (uint32_t t = 0; t < RT_RES_TYPE_COUNT; t++) {
+		const struct rt_sm_def *def = &m->sm[t];
+		for (uint32_t s = 0; s < def->n_states; s++) {
+			m->impact_of[t][s] = (uint8_t)rt_propagation_impact(
+			    &m->propagation, def->states[s].name, (enum rt_state_class)def->states[s].cls);
+		}
+	}
 	m->started = 1;
 	evaluate_dependencies(m, now);
 	return PM_OK;
@@ -585,6 +592,7 @@ static bool move(struct rt_resmon *m, struct rt_resource *r, uint32_t to, const 
 	on_class_change(m, r, def->states[from].cls, def->states[to].cls, now);
 	pattern_count(m, r, RT_PATTERN_TRANSITIONS, now);
 	m->changed[rt_dep_node_id(r->type, r->index)] = 1;
+	m->moved = 1;
 	return true;
 }
 
@@ -666,6 +674,9 @@ static void evaluate_dependencies(struct rt_resmon *m, pm_ns now)
 /* After resources moved: Packages follow their Models, Scenarios their Packages, then statuses. */
 static void settle(struct rt_resmon *m, pm_ns now)
 {
+	if (!m->moved) {
+		return; /* the common case: an observation that confirms the current state */
+	}
 	for (uint32_t i = 0; i < m->count[RT_RES_PACKAGE]; i++) {
 		struct rt_resource *p = res(m, RT_RES_PACKAGE, i);
 		if (p->n_children > 0) {
@@ -678,14 +689,9 @@ static void settle(struct rt_resmon *m, pm_ns now)
 			derive(m, s, RT_RES_PACKAGE, now);
 		}
 	}
-	bool any = false;
-	for (uint32_t n = 0; n < PM_MAX_DEP_NODES; n++) {
-		any = any || m->changed[n] != 0;
-	}
-	if (any) {
-		evaluate_dependencies(m, now);
-	}
+	evaluate_dependencies(m, now);
 	memset(m->changed, 0, sizeof(m->changed));
+	m->moved = 0;
 }
 
 /* ---- observations ---- */

@@ -132,6 +132,8 @@ struct rt_resmon {
 	struct rt_propagation_def propagation;
 	struct rt_dep_graph graph;
 	struct rt_dep_edge_def edge_scratch[PM_MAX_DEP_EDGES];
+	uint8_t impact_of[RT_RES_TYPE_COUNT][PM_MAX_STATES]; /* propagation rules resolved at start */
+	uint32_t moved;                                      /* scratch of one observation: something moved */
 	uint8_t changed[PM_MAX_DEP_NODES]; /* scratch of one observation: which nodes moved */
 	uint8_t own[PM_MAX_DEP_NODES];
 	uint8_t eff[PM_MAX_DEP_NODES];
