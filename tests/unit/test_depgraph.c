@@ -46,7 +46,7 @@ static void test_topological_order(void **state)
 	assert_int_equal(rt_dep_graph_build(&g, counts, diamond, 5, names, NULL, err, sizeof(err)), PM_OK);
 	assert_int_equal(g.n_order, 5);
 	assert_int_equal(g.n_edges, 4);
-	uint32_t pos[PM_MAX_DEP_NODES];
+	uint32_t pos[PM_MAX_DEP_NODES] = { 0 };
 	for (uint32_t i = 0; i < g.n_order; i++) {
 		pos[g.order[i]] = i;
 	}
