@@ -427,6 +427,17 @@ static void emit_event(struct rt_resmon *m, const struct rt_resource *r, const c
 	emit(m, &rec);
 }
 
+/* Derived HLD §2 metrics leave as metric records (latest value wins per resource and name). */
+static void emit_metric(struct rt_resmon *m, const struct rt_resource *r, const char *name, double value,
+                        pm_ns now)
+{
+	struct rt_record rec;
+	record_base(m, &rec, RT_REC_METRIC, r, now);
+	copy_str(rec.u.metric.name, sizeof(rec.u.metric.name), name);
+	rec.u.metric.value = value;
+	emit(m, &rec);
+}
+
 /* ---- alerts ---- */
 
 static struct rt_alert *alert_find(struct rt_resource *r, uint32_t kind, uint32_t metric)
@@ -500,9 +511,27 @@ static void observe(struct rt_resmon *m, struct rt_resource *r, enum rt_metric m
 
 static void scenario_metrics_changed(struct rt_resmon *m, struct rt_resource *r, pm_ns now)
 {
+	emit_metric(m, r, "executionCount", (double)r->exec_count, now);
+	if (r->exec_timed > 0) {
+		emit_metric(m, r, "averageExecutionTime",
+		            rt_ns_to_ms(r->exec_time_sum / (pm_ns)r->exec_timed), now);
+		emit_metric(m, r, "lastExecutionTime", rt_ns_to_ms(r->exec_last), now);
+	}
 	if (r->exec_count > 0) {
-		observe(m, r, RT_MET_FAILURE_RATE, 100.0 * (double)r->exec_failures / (double)r->exec_count,
-		        now);
+		double rate = 100.0 * (double)r->exec_failures / (double)r->exec_count;
+		emit_metric(m, r, "failureRate", rate, now);
+		observe(m, r, RT_MET_FAILURE_RATE, rate, now);
+	}
+}
+
+static void package_used(struct rt_resmon *m, const struct rt_resource *scenario, pm_ns now)
+{
+	for (uint32_t i = 0; i < scenario->n_children; i++) {
+		struct rt_resource *p = res(m, RT_RES_PACKAGE, scenario->children[i]);
+		if (p != NULL) {
+			p->usage_count++;
+			emit_metric(m, p, "usageCount", (double)p->usage_count, now);
+		}
 	}
 }
 
@@ -524,12 +553,7 @@ static void exec_begin(struct rt_resmon *m, struct rt_resource *r, pm_ns now)
 	r->in_exec = 1;
 	r->exec_reached_up = 0;
 	r->exec_start = now;
-	for (uint32_t i = 0; i < r->n_children; i++) {
-		struct rt_resource *p = res(m, RT_RES_PACKAGE, r->children[i]);
-		if (p != NULL) {
-			p->usage_count++;
-		}
-	}
+	package_used(m, r, now);
 }
 
 /* Class-level bookkeeping of a move: load time, Scenario executions. */
@@ -540,6 +564,7 @@ static void on_class_change(struct rt_resmon *m, struct rt_resource *r, uint8_t 
 	}
 	if (nc == RT_SC_UP && r->start_mark != 0) {
 		r->load_time = now - r->start_mark;
+		emit_metric(m, r, "loadTime", rt_ns_to_ms(r->load_time), now);
 		r->start_mark = 0;
 	} else if (nc == RT_SC_OFF || nc == RT_SC_FAILED) {
 		r->start_mark = 0;
@@ -599,6 +624,7 @@ static bool move(struct rt_resmon *m, struct rt_resource *r, uint32_t to, const 
 static void error_seen(struct rt_resmon *m, struct rt_resource *r, pm_ns now)
 {
 	r->errors++;
+	emit_metric(m, r, "errorCount", (double)r->errors, now);
 	pattern_count(m, r, RT_PATTERN_ERRORS, now);
 }
 
@@ -710,6 +736,7 @@ pm_status rt_resmon_model_event(struct rt_resmon *m, uint32_t model, enum rt_sm_
 	}
 	if (ev == RT_EV_RESTARTED) {
 		r->restarts++;
+		emit_metric(m, r, "restartCount", (double)r->restarts, now);
 	}
 	if (ev == RT_EV_CRASHED || ev == RT_EV_HUNG || ev == RT_EV_SUP_FAILED || ev == RT_EV_SUP_EXPIRED) {
 		error_seen(m, r, now);
@@ -864,12 +891,7 @@ pm_status rt_resmon_scenario_execution(struct rt_resmon *m, uint32_t scenario, p
 		return PM_ERR_NOENT;
 	}
 	r->exec_count++;
-	for (uint32_t i = 0; i < r->n_children; i++) {
-		struct rt_resource *p = res(m, RT_RES_PACKAGE, r->children[i]);
-		if (p != NULL) {
-			p->usage_count++;
-		}
-	}
+	package_used(m, r, now);
 	if (success) {
 		exec_end_success(m, r, duration, now);
 	} else {

@@ -54,6 +54,17 @@ static const struct rt_record *last_state(const char *resource)
 	return NULL;
 }
 
+static const struct rt_record *last_metric(const char *resource, const char *name)
+{
+	for (size_t i = n_recs; i-- > 0;) {
+		if (recs[i].kind == RT_REC_METRIC && strcmp(recs[i].resource, resource) == 0 &&
+		    strcmp(recs[i].u.metric.name, name) == 0) {
+			return &recs[i];
+		}
+	}
+	return NULL;
+}
+
 static bool alert_active(const struct rt_resource *r, uint32_t kind)
 {
 	for (uint32_t i = 0; i < PM_MAX_ALERTS; i++) {
@@ -426,6 +437,16 @@ static void test_scenario_executions(void **state)
 	assert_int_equal(c->exec_time_sum / (pm_ns)c->exec_timed, 400 * PM_NS_PER_MS);
 	assert_true(c->metric[RT_MET_FAILURE_RATE] > 66.0 && c->metric[RT_MET_FAILURE_RATE] < 67.0);
 	assert_int_equal(rt_resmon_get(&mon, RT_RES_PACKAGE, PK_MEDIA)->usage_count, 3);
+	/* The derived HLD metrics left as metric records, latest value last. */
+	const struct rt_record *r = last_metric("comfort", "failureRate");
+	assert_non_null(r);
+	assert_true(r->u.metric.value > 66.0 && r->u.metric.value < 67.0);
+	assert_true(last_metric("comfort", "executionCount")->u.metric.value == 3.0);
+	assert_true(last_metric("comfort", "averageExecutionTime")->u.metric.value == 400.0);
+	assert_true(last_metric("media", "usageCount")->u.metric.value == 3.0);
+	assert_true(last_metric("player", "loadTime")->u.metric.value == 700.0);
+	assert_true(last_metric("player", "restartCount")->u.metric.value == 1.0);
+	assert_true(last_metric("player", "errorCount")->u.metric.value == 2.0);
 }
 
 static struct rt_anomaly_spec quick_anomaly(void)

@@ -3,6 +3,14 @@
  * keeping state machines, dependency status and impact, thresholds, anomaly baselines and the HLD §2
  * metrics; every state change and alert leaves as an rt_record through the caller's sink.
  *
+ * Records: RT_REC_STATE for every transition (reason = the event name, "derived from its models",
+ * "derived from its packages" or "reported by the orchestrator"; expected = 0 when outside the table);
+ * RT_REC_EVENT with type "unexpected-transition", "stuck-state"/"stuck-cleared", "threshold"/
+ * "threshold-cleared", "anomaly"/"anomaly-cleared", "pattern-anomaly"/"pattern-cleared",
+ * "dependency"/"dependency-cleared" (severity: enum rt_severity); RT_REC_METRIC for the derived HLD
+ * metrics when they change (executionCount, averageExecutionTime, lastExecutionTime, failureRate,
+ * usageCount, loadTime, restartCount, errorCount).
+ *
  * Use: rt_resmon_init, configure (rt_resmon_set_*, rt_resmon_add, rt_resmon_add_child), then
  * rt_resmon_start (resolves dependencies; from here no configuration calls), optionally
  * rt_resmon_baseline_load, then feed it. All functions are pure logic: no syscalls, no allocation,
