@@ -191,7 +191,10 @@ const char *rt_resmon_state_name(const struct rt_resmon *m, enum rt_resource_typ
  * Scenarios. Feed supervision status on change, not every tick (each FAILED/EXPIRED counts an error). */
 pm_status rt_resmon_model_event(struct rt_resmon *m, uint32_t model, enum rt_sm_event ev, pm_ns now);
 /* A state reported by an orchestrator (REST API): any resource type, state by name. A transition
- * outside the table is made, counted and alerted. PM_ERR_NOENT for a state the machine lacks. */
+ * outside the table is made, counted and alerted. PM_ERR_NOENT for a state the machine lacks. A
+ * Package or Scenario keeps a reported state until one of its Models/Packages moves, when it is
+ * derived again (a reported state of the same class is kept: deploying stays deploying while its
+ * Models load). */
 pm_status rt_resmon_report_state(struct rt_resmon *m, enum rt_resource_type type, uint32_t index,
                                  const char *state, pm_ns now);
 pm_status rt_resmon_report_policy(struct rt_resmon *m, uint32_t scenario, enum rt_policy policy);
