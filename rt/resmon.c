@@ -20,6 +20,16 @@ __attribute__((format(printf, 3, 4))) static void fmt(char *buf, size_t cap, con
 	}
 }
 
+/* strnlen is POSIX, not C11: the same, bounded by max. */
+static size_t bounded_len(const char *s, size_t max)
+{
+	size_t n = 0;
+	while (n < max && s[n] != '\0') {
+		n++;
+	}
+	return n;
+}
+
 static const uint32_t type_cap[RT_RES_TYPE_COUNT] = {
 	[RT_RES_SCENARIO] = PM_MAX_SCENARIOS,
 	[RT_RES_PACKAGE] = PM_MAX_PACKAGES,
@@ -93,7 +103,7 @@ const struct rt_resource *rt_resmon_get(const struct rt_resmon *m, enum rt_resou
 
 static void copy_str(char *dst, size_t cap, const char *src)
 {
-	size_t n = strnlen(src, cap - 1);
+	size_t n = bounded_len(src, cap - 1);
 	memcpy(dst, src, n);
 	dst[n] = '\0';
 }
@@ -174,6 +184,21 @@ pm_status rt_resmon_set_dependencies(struct rt_resmon *m, const struct rt_dep_gr
 	return PM_OK;
 }
 
+pm_status rt_resmon_set_stuck(struct rt_resmon *m, const char *state, pm_ns threshold_ns)
+{
+	if (m == NULL || state == NULL || threshold_ns < 0) {
+		return PM_ERR_INVAL;
+	}
+	if (m->started) {
+		return PM_ERR_STATE;
+	}
+	bool found = false;
+	for (uint32_t t = 0; t < RT_RES_TYPE_COUNT; t++) {
+		found = rt_sm_set_stuck(&m->sm[t], state, threshold_ns) == PM_OK || found;
+	}
+	return found ? PM_OK : PM_ERR_NOENT;
+}
+
 void rt_resmon_set_alerting(struct rt_resmon *m, bool unexpected_transitions, bool stuck_states,
                             bool impact_analysis)
 {
@@ -203,7 +228,7 @@ pm_status rt_resmon_find(const struct rt_resmon *m, enum rt_resource_type type, 
 pm_status rt_resmon_add(struct rt_resmon *m, enum rt_resource_type type, const char *name, uint32_t *index)
 {
 	if (m == NULL || name == NULL || (unsigned)type >= RT_RES_TYPE_COUNT || name[0] == '\0' ||
-	    strnlen(name, PM_MAX_NAME) >= PM_MAX_NAME) {
+	    bounded_len(name, PM_MAX_NAME) >= PM_MAX_NAME) {
 		return PM_ERR_INVAL;
 	}
 	if (m->started) {
@@ -358,6 +383,13 @@ pm_status rt_resmon_start(struct rt_resmon *m, pm_ns now, char *err, size_t errc
 			r->exec_last = -1;
 		}
 	}
+	for (uint32_t t = 0; t < RT_RES_TYPE_COUNT; t++) {
+		const struct rt_sm_def *def = &m->sm[t];
+		for (uint32_t s = 0; s < def->n_states; s++) {
+			m->impact_of[t][s] = (uint8_t)rt_propagation_impact(
+			    &m->propagation, def->states[s].name, (enum rt_state_class)def->states[s].cls);
+		}
+	}
 	m->started = 1;
 	evaluate_dependencies(m, now);
 	return PM_OK;
@@ -395,11 +427,22 @@ static void emit_event(struct rt_resmon *m, const struct rt_resource *r, const c
 	emit(m, &rec);
 }
 
+/* Derived HLD §2 metrics leave as metric records (latest value wins per resource and name). */
+static void emit_metric(struct rt_resmon *m, const struct rt_resource *r, const char *name, double value,
+                        pm_ns now)
+{
+	struct rt_record rec;
+	record_base(m, &rec, RT_REC_METRIC, r, now);
+	copy_str(rec.u.metric.name, sizeof(rec.u.metric.name), name);
+	rec.u.metric.value = value;
+	emit(m, &rec);
+}
+
 /* ---- alerts ---- */
 
 static struct rt_alert *alert_find(struct rt_resource *r, uint32_t kind, uint32_t metric)
 {
-	for (uint32_t i = 0; i < PM_MAX_ALERTS_PER_RESOURCE; i++) {
+	for (uint32_t i = 0; i < PM_MAX_ALERTS; i++) {
 		struct rt_alert *a = &r->alerts[i];
 		if (a->active && a->kind == kind && a->metric == metric) {
 			return a;
@@ -414,7 +457,7 @@ static void alert_raise(struct rt_resmon *m, struct rt_resource *r, uint32_t kin
 {
 	emit_event(m, r, type, severity, message, now);
 	struct rt_alert *a = alert_find(r, kind, metric);
-	for (uint32_t i = 0; a == NULL && i < PM_MAX_ALERTS_PER_RESOURCE; i++) {
+	for (uint32_t i = 0; a == NULL && i < PM_MAX_ALERTS; i++) {
 		if (!r->alerts[i].active) {
 			a = &r->alerts[i];
 			a->since = now;
@@ -468,9 +511,27 @@ static void observe(struct rt_resmon *m, struct rt_resource *r, enum rt_metric m
 
 static void scenario_metrics_changed(struct rt_resmon *m, struct rt_resource *r, pm_ns now)
 {
+	emit_metric(m, r, "executionCount", (double)r->exec_count, now);
+	if (r->exec_timed > 0) {
+		emit_metric(m, r, "averageExecutionTime",
+		            rt_ns_to_ms(r->exec_time_sum / (pm_ns)r->exec_timed), now);
+		emit_metric(m, r, "lastExecutionTime", rt_ns_to_ms(r->exec_last), now);
+	}
 	if (r->exec_count > 0) {
-		observe(m, r, RT_MET_FAILURE_RATE, 100.0 * (double)r->exec_failures / (double)r->exec_count,
-		        now);
+		double rate = 100.0 * (double)r->exec_failures / (double)r->exec_count;
+		emit_metric(m, r, "failureRate", rate, now);
+		observe(m, r, RT_MET_FAILURE_RATE, rate, now);
+	}
+}
+
+static void package_used(struct rt_resmon *m, const struct rt_resource *scenario, pm_ns now)
+{
+	for (uint32_t i = 0; i < scenario->n_children; i++) {
+		struct rt_resource *p = res(m, RT_RES_PACKAGE, scenario->children[i]);
+		if (p != NULL) {
+			p->usage_count++;
+			emit_metric(m, p, "usageCount", (double)p->usage_count, now);
+		}
 	}
 }
 
@@ -492,12 +553,7 @@ static void exec_begin(struct rt_resmon *m, struct rt_resource *r, pm_ns now)
 	r->in_exec = 1;
 	r->exec_reached_up = 0;
 	r->exec_start = now;
-	for (uint32_t i = 0; i < r->n_children; i++) {
-		struct rt_resource *p = res(m, RT_RES_PACKAGE, r->children[i]);
-		if (p != NULL) {
-			p->usage_count++;
-		}
-	}
+	package_used(m, r, now);
 }
 
 /* Class-level bookkeeping of a move: load time, Scenario executions. */
@@ -508,6 +564,7 @@ static void on_class_change(struct rt_resmon *m, struct rt_resource *r, uint8_t 
 	}
 	if (nc == RT_SC_UP && r->start_mark != 0) {
 		r->load_time = now - r->start_mark;
+		emit_metric(m, r, "loadTime", rt_ns_to_ms(r->load_time), now);
 		r->start_mark = 0;
 	} else if (nc == RT_SC_OFF || nc == RT_SC_FAILED) {
 		r->start_mark = 0;
@@ -560,12 +617,14 @@ static bool move(struct rt_resmon *m, struct rt_resource *r, uint32_t to, const 
 	on_class_change(m, r, def->states[from].cls, def->states[to].cls, now);
 	pattern_count(m, r, RT_PATTERN_TRANSITIONS, now);
 	m->changed[rt_dep_node_id(r->type, r->index)] = 1;
+	m->moved = 1;
 	return true;
 }
 
 static void error_seen(struct rt_resmon *m, struct rt_resource *r, pm_ns now)
 {
 	r->errors++;
+	emit_metric(m, r, "errorCount", (double)r->errors, now);
 	pattern_count(m, r, RT_PATTERN_ERRORS, now);
 }
 
@@ -641,6 +700,9 @@ static void evaluate_dependencies(struct rt_resmon *m, pm_ns now)
 /* After resources moved: Packages follow their Models, Scenarios their Packages, then statuses. */
 static void settle(struct rt_resmon *m, pm_ns now)
 {
+	if (!m->moved) {
+		return; /* the common case: an observation that confirms the current state */
+	}
 	for (uint32_t i = 0; i < m->count[RT_RES_PACKAGE]; i++) {
 		struct rt_resource *p = res(m, RT_RES_PACKAGE, i);
 		if (p->n_children > 0) {
@@ -653,14 +715,9 @@ static void settle(struct rt_resmon *m, pm_ns now)
 			derive(m, s, RT_RES_PACKAGE, now);
 		}
 	}
-	bool any = false;
-	for (uint32_t n = 0; n < PM_MAX_DEP_NODES; n++) {
-		any = any || m->changed[n] != 0;
-	}
-	if (any) {
-		evaluate_dependencies(m, now);
-	}
+	evaluate_dependencies(m, now);
 	memset(m->changed, 0, sizeof(m->changed));
+	m->moved = 0;
 }
 
 /* ---- observations ---- */
@@ -679,6 +736,7 @@ pm_status rt_resmon_model_event(struct rt_resmon *m, uint32_t model, enum rt_sm_
 	}
 	if (ev == RT_EV_RESTARTED) {
 		r->restarts++;
+		emit_metric(m, r, "restartCount", (double)r->restarts, now);
 	}
 	if (ev == RT_EV_CRASHED || ev == RT_EV_HUNG || ev == RT_EV_SUP_FAILED || ev == RT_EV_SUP_EXPIRED) {
 		error_seen(m, r, now);
@@ -833,12 +891,7 @@ pm_status rt_resmon_scenario_execution(struct rt_resmon *m, uint32_t scenario, p
 		return PM_ERR_NOENT;
 	}
 	r->exec_count++;
-	for (uint32_t i = 0; i < r->n_children; i++) {
-		struct rt_resource *p = res(m, RT_RES_PACKAGE, r->children[i]);
-		if (p != NULL) {
-			p->usage_count++;
-		}
-	}
+	package_used(m, r, now);
 	if (success) {
 		exec_end_success(m, r, duration, now);
 	} else {
@@ -847,6 +900,32 @@ pm_status rt_resmon_scenario_execution(struct rt_resmon *m, uint32_t scenario, p
 		scenario_metrics_changed(m, r, now);
 	}
 	return PM_OK;
+}
+
+pm_status rt_resmon_apply(struct rt_resmon *m, const struct rt_resmon_obs *obs)
+{
+	if (m == NULL || obs == NULL) {
+		return PM_ERR_INVAL;
+	}
+	switch (obs->kind) {
+	case RT_OBS_MODEL_EVENT:
+		if (obs->type != RT_RES_MODEL) {
+			return PM_ERR_INVAL;
+		}
+		return rt_resmon_model_event(m, obs->index, (enum rt_sm_event)obs->code, obs->at);
+	case RT_OBS_METRIC:
+		return rt_resmon_observe_metric(m, (enum rt_resource_type)obs->type, obs->index,
+		                                (enum rt_metric)obs->code, obs->value, obs->at);
+	case RT_OBS_ERROR:
+		return rt_resmon_observe_error(m, (enum rt_resource_type)obs->type, obs->index, obs->at);
+	case RT_OBS_EXECUTION:
+		if (obs->type != RT_RES_SCENARIO) {
+			return PM_ERR_INVAL;
+		}
+		return rt_resmon_scenario_execution(m, obs->index, obs->duration, obs->value != 0.0, obs->at);
+	default:
+		return PM_ERR_INVAL;
+	}
 }
 
 void rt_resmon_tick(struct rt_resmon *m, pm_ns now)

@@ -11,6 +11,16 @@
 #define BL_HEADER 16u
 #define BL_SERIES_PATTERN 100u /* series ids >= this are pattern baselines (+ RT_PATTERN_*) */
 
+/* strnlen is POSIX, not C11: the same, bounded by max. */
+static size_t bounded_len(const char *s, size_t max)
+{
+	size_t n = 0;
+	while (n < max && s[n] != '\0') {
+		n++;
+	}
+	return n;
+}
+
 static uint32_t crc32_le(const uint8_t *p, size_t n)
 {
 	uint32_t crc = 0xFFFFFFFFu;
@@ -76,7 +86,7 @@ static void put_entry(uint8_t *p, uint32_t type, uint32_t series, const char *na
 	memset(p, 0, RT_BASELINE_ENTRY_SIZE);
 	p[0] = (uint8_t)type;
 	p[1] = (uint8_t)series;
-	size_t len = strnlen(name, PM_MAX_NAME - 1);
+	size_t len = bounded_len(name, PM_MAX_NAME - 1);
 	memcpy(p + 4, name, len);
 	put_u64(p + 68, b->n);
 	put_f64(p + 76, b->mean);

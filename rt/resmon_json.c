@@ -295,7 +295,7 @@ static void write_resource(struct rt_jw *w, const struct rt_resmon *m, const str
 	rt_jw_end_array(w);
 	rt_jw_key(w, "alerts");
 	rt_jw_begin_array(w);
-	for (uint32_t i = 0; i < PM_MAX_ALERTS_PER_RESOURCE; i++) {
+	for (uint32_t i = 0; i < PM_MAX_ALERTS; i++) {
 		const struct rt_alert *a = &r->alerts[i];
 		if (!a->active) {
 			continue;

@@ -463,6 +463,38 @@ static bool copy_word(const char *b, const char *e, char *out)
 	return true;
 }
 
+/* A configuration that lists states but no transitions (HLD §4.2 does) gets the default table
+ * generalised by class: s -> t is allowed when the default machine of the type allows a move from
+ * a state of s's class to one of t's class, and every event move is allowed. */
+static void allow_like_default(struct rt_sm_def *out)
+{
+	struct rt_sm_def def;
+	if (rt_sm_default((enum rt_resource_type)out->type, &def) != PM_OK) {
+		return;
+	}
+	uint32_t class_edges[RT_SC_COUNT] = { 0 }; /* bit c of [k]: class k -> class c allowed */
+	for (uint32_t s = 0; s < def.n_states; s++) {
+		for (uint32_t t = 0; t < def.n_states; t++) {
+			if (rt_sm_allowed(&def, s, t)) {
+				class_edges[def.states[s].cls] |= UINT32_C(1) << def.states[t].cls;
+			}
+		}
+	}
+	for (uint32_t s = 0; s < out->n_states; s++) {
+		for (uint32_t t = 0; t < out->n_states; t++) {
+			if (s != t &&
+			    (class_edges[out->states[s].cls] & (UINT32_C(1) << out->states[t].cls)) != 0) {
+				out->allowed[s] |= UINT32_C(1) << t;
+			}
+		}
+		for (unsigned e = 0; e < RT_EV_COUNT; e++) {
+			if (out->next[s][e] != RT_SM_NONE) {
+				out->allowed[s] |= UINT32_C(1) << out->next[s][e];
+			}
+		}
+	}
+}
+
 pm_status rt_sm_from_strings(enum rt_resource_type type, const char *const *states, size_t n_states,
                              const char *const *transitions, size_t n_transitions, struct rt_sm_def *out,
                              char *err, size_t errcap)
@@ -530,6 +562,9 @@ pm_status rt_sm_from_strings(enum rt_resource_type type, const char *const *stat
 			return fail(err, errcap, "transition to an undeclared state", to);
 		}
 		out->allowed[f] |= UINT32_C(1) << d;
+	}
+	if (n_transitions == 0) {
+		allow_like_default(out);
 	}
 	out->initial = out->class_state[RT_SC_OFF] != RT_SM_NONE ? out->class_state[RT_SC_OFF] : 0;
 	(void)rt_sm_set_stuck(out, "loading", 30 * PM_NS_PER_S);

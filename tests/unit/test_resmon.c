@@ -54,9 +54,20 @@ static const struct rt_record *last_state(const char *resource)
 	return NULL;
 }
 
+static const struct rt_record *last_metric(const char *resource, const char *name)
+{
+	for (size_t i = n_recs; i-- > 0;) {
+		if (recs[i].kind == RT_REC_METRIC && strcmp(recs[i].resource, resource) == 0 &&
+		    strcmp(recs[i].u.metric.name, name) == 0) {
+			return &recs[i];
+		}
+	}
+	return NULL;
+}
+
 static bool alert_active(const struct rt_resource *r, uint32_t kind)
 {
-	for (uint32_t i = 0; i < PM_MAX_ALERTS_PER_RESOURCE; i++) {
+	for (uint32_t i = 0; i < PM_MAX_ALERTS; i++) {
 		if (r->alerts[i].active && r->alerts[i].kind == kind) {
 			return true;
 		}
@@ -303,6 +314,19 @@ static void test_stuck_states(void **state)
 	assert_int_equal(count_events("stuck-state", "comfort"), 1);
 	assert_int_equal(count_events("stuck-cleared", NULL), 3);
 	assert_int_equal(player->load_time, S(61));
+	/* Configured thresholds: every machine with the state takes it. */
+	build(&mon, NULL);
+	assert_int_equal(rt_resmon_set_stuck(&mon, "loading", S(5)), PM_OK);
+	assert_int_equal(rt_resmon_set_stuck(&mon, "degraded", S(10)),
+	                 PM_OK); /* scenario, package, model, node */
+	assert_int_equal(rt_resmon_set_stuck(&mon, "zorglub", S(5)), PM_ERR_NOENT);
+	assert_int_equal(mon.sm[RT_RES_NODE].states[rt_sm_find(&mon.sm[RT_RES_NODE], "degraded")].stuck_ns,
+	                 S(10));
+	start(&mon);
+	assert_int_equal(rt_resmon_set_stuck(&mon, "loading", S(5)), PM_ERR_STATE);
+	model(&mon, MO_PLAYER, RT_EV_APPEARED, T0 + S(1));
+	rt_resmon_tick(&mon, T0 + S(6));
+	assert_int_equal(count_events("stuck-state", "player"), 1);
 	/* Disabled: no alert. */
 	build(&mon, NULL);
 	rt_resmon_set_alerting(&mon, true, false, true);
@@ -375,7 +399,7 @@ static void test_thresholds_through_monitor(void **state)
 	    PM_OK);
 	assert_true(cam->metric[RT_MET_MEMORY_USAGE] > 97.0 && cam->metric[RT_MET_MEMORY_USAGE] < 98.0);
 	bool critical = false;
-	for (uint32_t i = 0; i < PM_MAX_ALERTS_PER_RESOURCE; i++) {
+	for (uint32_t i = 0; i < PM_MAX_ALERTS; i++) {
 		critical = critical || (cam->alerts[i].active && cam->alerts[i].kind == RT_ALERT_THRESHOLD &&
 		                        cam->alerts[i].metric == RT_MET_MEMORY_USAGE &&
 		                        cam->alerts[i].severity == RT_SEV_CRITICAL);
@@ -413,6 +437,16 @@ static void test_scenario_executions(void **state)
 	assert_int_equal(c->exec_time_sum / (pm_ns)c->exec_timed, 400 * PM_NS_PER_MS);
 	assert_true(c->metric[RT_MET_FAILURE_RATE] > 66.0 && c->metric[RT_MET_FAILURE_RATE] < 67.0);
 	assert_int_equal(rt_resmon_get(&mon, RT_RES_PACKAGE, PK_MEDIA)->usage_count, 3);
+	/* The derived HLD metrics left as metric records, latest value last. */
+	const struct rt_record *r = last_metric("comfort", "failureRate");
+	assert_non_null(r);
+	assert_true(r->u.metric.value > 66.0 && r->u.metric.value < 67.0);
+	assert_true(last_metric("comfort", "executionCount")->u.metric.value == 3.0);
+	assert_true(last_metric("comfort", "averageExecutionTime")->u.metric.value == 400.0);
+	assert_true(last_metric("media", "usageCount")->u.metric.value == 3.0);
+	assert_true(last_metric("player", "loadTime")->u.metric.value == 700.0);
+	assert_true(last_metric("player", "restartCount")->u.metric.value == 1.0);
+	assert_true(last_metric("player", "errorCount")->u.metric.value == 2.0);
 }
 
 static struct rt_anomaly_spec quick_anomaly(void)
@@ -604,6 +638,22 @@ static void test_ring_sink(void **state)
 	assert_string_equal(out.resource, "solo");
 	assert_string_equal(out.u.state.to, "loading");
 	assert_int_equal(mon.records, 1);
+	/* The same through plain observations (what another thread passes through a ring). */
+	struct rt_resmon_obs o = { RT_OBS_MODEL_EVENT, RT_RES_MODEL, i, RT_EV_RUNNING, 0.0, T0 + 2, 0 };
+	assert_int_equal(rt_resmon_apply(&mon, &o), PM_OK);
+	assert_string_equal(rt_resmon_state_name(&mon, RT_RES_MODEL, i), "loaded");
+	o = (struct rt_resmon_obs){ RT_OBS_METRIC, RT_RES_MODEL, i, RT_MET_CPU_USAGE, 42.0, T0 + 3, 0 };
+	assert_int_equal(rt_resmon_apply(&mon, &o), PM_OK);
+	assert_true(rt_resmon_get(&mon, RT_RES_MODEL, i)->metric[RT_MET_CPU_USAGE] == 42.0);
+	o = (struct rt_resmon_obs){ RT_OBS_ERROR, RT_RES_MODEL, i, 0, 0.0, T0 + 4, 0 };
+	assert_int_equal(rt_resmon_apply(&mon, &o), PM_OK);
+	assert_int_equal(rt_resmon_get(&mon, RT_RES_MODEL, i)->errors, 1);
+	o = (struct rt_resmon_obs){ RT_OBS_EXECUTION, RT_RES_MODEL, i, 0, 1.0, T0 + 5, 0 };
+	assert_int_equal(rt_resmon_apply(&mon, &o), PM_ERR_INVAL);
+	o = (struct rt_resmon_obs){ RT_OBS_MODEL_EVENT, RT_RES_MODEL, 5, RT_EV_RUNNING, 0.0, T0 + 6, 0 };
+	assert_int_equal(rt_resmon_apply(&mon, &o), PM_ERR_NOENT);
+	o.kind = 99;
+	assert_int_equal(rt_resmon_apply(&mon, &o), PM_ERR_INVAL);
 }
 
 int main(void)

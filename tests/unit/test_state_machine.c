@@ -253,6 +253,22 @@ static void test_override_from_strings(void **state)
 	assert_false(rt_sm_allowed(&def, rt_sm_find(&def, "unloaded"), loaded)); /* not listed */
 	assert_int_equal(def.states[rt_sm_find(&def, "loading")].stuck_ns, 30 * PM_NS_PER_S);
 
+	/* States only, as HLD §4.2 writes them: the default table by class. */
+	assert_int_equal(rt_sm_from_strings(RT_RES_MODEL, states, 4, NULL, 0, &def, err, sizeof(err)), PM_OK);
+	uint32_t unloaded = rt_sm_find(&def, "unloaded");
+	uint32_t loading = rt_sm_find(&def, "loading");
+	assert_true(rt_sm_allowed(&def, unloaded, loading));
+	assert_true(rt_sm_allowed(&def, loading, loaded));
+	assert_true(rt_sm_allowed(&def, loaded, error));
+	assert_true(rt_sm_allowed(&def, error, loading));
+	assert_false(rt_sm_allowed(&def, error, loaded)); /* needs a new process */
+	static const char *const scen[] = { "inactive", "active", "failed" };
+	assert_int_equal(rt_sm_from_strings(RT_RES_SCENARIO, scen, 3, NULL, 0, &def, err, sizeof(err)),
+	                 PM_OK);
+	assert_true(rt_sm_allowed(&def, rt_sm_find(&def, "inactive"), rt_sm_find(&def, "active")));
+	assert_true(rt_sm_allowed(&def, rt_sm_find(&def, "active"), rt_sm_find(&def, "failed")));
+	assert_true(rt_sm_allowed(&def, rt_sm_find(&def, "failed"), rt_sm_find(&def, "inactive")));
+
 	/* A custom word needs its class. */
 	static const char *const custom[] = { "parked:off", "cruising:up", "broken:failed" };
 	assert_int_equal(rt_sm_from_strings(RT_RES_NODE, custom, 3, NULL, 0, &def, err, sizeof(err)), PM_OK);

@@ -28,11 +28,13 @@
 #define PM_MAX_SUP_TOLERANCE 64     /* max_violations a Model may tolerate per supervision window */
 #define PM_MAX_SUP_REPORTS 64       /* violation records one supervisor call emits at most (rest coalesced) */
 #define PM_MAX_RESTARTS_PER_WINDOW 32 /* restart budget per recovery window */
-#define PM_MAX_NODES 4                /* Node resources (the machine itself, the monitor) */
-#define PM_MAX_CHILDREN 16            /* implicit children of a Scenario (Packages) or Package (Models) */
-#define PM_MAX_PROPAGATION_RULES 8    /* impact_analysis.propagation_rules */
-#define PM_MAX_ALERTS_PER_RESOURCE 8  /* active alerts kept per resource (more are still journaled) */
-#define PM_MAX_THRESHOLDS 16          /* performance_monitoring.metrics with thresholds */
+
+/* Resource states, dependencies and alerts (rt/state_machine.h, rt/depgraph.h, rt/resmon.h). */
+#define PM_MAX_NODES 4             /* Node resources (the machine itself, the monitor) */
+#define PM_MAX_CHILDREN 16         /* implicit children of a Scenario (Packages) or Package (Models) */
+#define PM_MAX_PROPAGATION_RULES 8 /* impact_analysis.propagation_rules */
+#define PM_MAX_ALERTS 8            /* active alerts kept per resource (more are still journaled) */
+#define PM_MAX_THRESHOLDS 16       /* performance_monitoring.metrics with thresholds */
 /* Every resource is a node of the dependency graph; implicit scenario->package->model edges come on
  * top of the explicit dependency_map edges. */
 #define PM_MAX_DEP_NODES (PM_MAX_SCENARIOS + PM_MAX_PACKAGES + PM_MAX_MODELS + PM_MAX_NODES)

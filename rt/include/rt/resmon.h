@@ -3,6 +3,14 @@
  * keeping state machines, dependency status and impact, thresholds, anomaly baselines and the HLD §2
  * metrics; every state change and alert leaves as an rt_record through the caller's sink.
  *
+ * Records: RT_REC_STATE for every transition (reason = the event name, "derived from its models",
+ * "derived from its packages" or "reported by the orchestrator"; expected = 0 when outside the table);
+ * RT_REC_EVENT with type "unexpected-transition", "stuck-state"/"stuck-cleared", "threshold"/
+ * "threshold-cleared", "anomaly"/"anomaly-cleared", "pattern-anomaly"/"pattern-cleared",
+ * "dependency"/"dependency-cleared" (severity: enum rt_severity); RT_REC_METRIC for the derived HLD
+ * metrics when they change (executionCount, averageExecutionTime, lastExecutionTime, failureRate,
+ * usageCount, loadTime, restartCount, errorCount).
+ *
  * Use: rt_resmon_init, configure (rt_resmon_set_*, rt_resmon_add, rt_resmon_add_child), then
  * rt_resmon_start (resolves dependencies; from here no configuration calls), optionally
  * rt_resmon_baseline_load, then feed it. All functions are pure logic: no syscalls, no allocation,
@@ -85,7 +93,7 @@ struct rt_resource {
 	uint8_t stat_anomalous[RT_MET_COUNT];
 	uint8_t stat_normal_run[RT_MET_COUNT];
 	struct rt_pattern pattern[2]; /* RT_PATTERN_TRANSITIONS, RT_PATTERN_ERRORS */
-	struct rt_alert alerts[PM_MAX_ALERTS_PER_RESOURCE];
+	struct rt_alert alerts[PM_MAX_ALERTS];
 	uint32_t alerts_overflow; /* alerts raised while every slot was busy (still journaled) */
 	uint8_t dep_status;       /* enum rt_dep_status */
 	uint8_t own_impact;       /* enum rt_severity of its own state */
@@ -132,6 +140,8 @@ struct rt_resmon {
 	struct rt_propagation_def propagation;
 	struct rt_dep_graph graph;
 	struct rt_dep_edge_def edge_scratch[PM_MAX_DEP_EDGES];
+	uint8_t impact_of[RT_RES_TYPE_COUNT][PM_MAX_STATES]; /* propagation rules resolved at start */
+	uint32_t moved;                                      /* scratch of one observation: something moved */
 	uint8_t changed[PM_MAX_DEP_NODES]; /* scratch of one observation: which nodes moved */
 	uint8_t own[PM_MAX_DEP_NODES];
 	uint8_t eff[PM_MAX_DEP_NODES];
@@ -149,6 +159,9 @@ pm_status rt_resmon_set_thresholds(struct rt_resmon *m, const struct rt_threshol
 pm_status rt_resmon_set_anomaly(struct rt_resmon *m, const struct rt_anomaly_spec *spec);
 pm_status rt_resmon_set_dependencies(struct rt_resmon *m, const struct rt_dep_graph_def *deps,
                                      const struct rt_propagation_def *rules);
+/* stuck_states.thresholds: sets the threshold of every machine that has a state of this name (call
+ * after rt_resmon_set_sm). PM_ERR_NOENT when no machine has it. */
+pm_status rt_resmon_set_stuck(struct rt_resmon *m, const char *state, pm_ns threshold_ns);
 void rt_resmon_set_alerting(struct rt_resmon *m, bool unexpected_transitions, bool stuck_states,
                             bool impact_analysis);
 /* Adds a resource; its index is *index (dense from 0 per type). Names are unique per type. */
@@ -178,7 +191,10 @@ const char *rt_resmon_state_name(const struct rt_resmon *m, enum rt_resource_typ
  * Scenarios. Feed supervision status on change, not every tick (each FAILED/EXPIRED counts an error). */
 pm_status rt_resmon_model_event(struct rt_resmon *m, uint32_t model, enum rt_sm_event ev, pm_ns now);
 /* A state reported by an orchestrator (REST API): any resource type, state by name. A transition
- * outside the table is made, counted and alerted. PM_ERR_NOENT for a state the machine lacks. */
+ * outside the table is made, counted and alerted. PM_ERR_NOENT for a state the machine lacks. A
+ * Package or Scenario keeps a reported state until one of its Models/Packages moves, when it is
+ * derived again (a reported state of the same class is kept: deploying stays deploying while its
+ * Models load). */
 pm_status rt_resmon_report_state(struct rt_resmon *m, enum rt_resource_type type, uint32_t index,
                                  const char *state, pm_ns now);
 pm_status rt_resmon_report_policy(struct rt_resmon *m, uint32_t scenario, enum rt_policy policy);
@@ -191,6 +207,27 @@ pm_status rt_resmon_observe_error(struct rt_resmon *m, enum rt_resource_type typ
 /* An execution of a Scenario reported from outside (duration < 0 = not timed). */
 pm_status rt_resmon_scenario_execution(struct rt_resmon *m, uint32_t scenario, pm_ns duration, bool success,
                                        pm_ns now);
+/* One observation as plain data, so that a thread that does not own the monitor (the supervisor)
+ * can pass it through an SPSC ring to the owner, which applies it with rt_resmon_apply. */
+enum rt_obs_kind {
+	RT_OBS_MODEL_EVENT = 1, /* code: enum rt_sm_event (type must be RT_RES_MODEL) */
+	RT_OBS_METRIC = 2,      /* code: enum rt_metric, value */
+	RT_OBS_ERROR = 3,
+	RT_OBS_EXECUTION = 4, /* Scenario execution: duration, value != 0 = success */
+};
+
+struct rt_resmon_obs {
+	uint32_t kind;  /* enum rt_obs_kind */
+	uint32_t type;  /* enum rt_resource_type */
+	uint32_t index; /* resource index within its type */
+	uint32_t code;
+	double value;
+	pm_ns at; /* CLOCK_MONOTONIC of the observation */
+	pm_ns duration;
+};
+
+pm_status rt_resmon_apply(struct rt_resmon *m, const struct rt_resmon_obs *obs);
+
 /* Periodic work: stuck states, pattern windows. Call at least once per second. */
 void rt_resmon_tick(struct rt_resmon *m, pm_ns now);
 
@@ -201,6 +238,11 @@ pm_status rt_resmon_affected_scenarios(struct rt_resmon *m, enum rt_resource_typ
                                        uint32_t *out, uint32_t cap, uint32_t *n);
 
 /* --- summary (HLD §2/§7 field names) --- */
+
+/* Buffer size for rt_resmon_summary_json that holds a full configuration: every capacity of
+ * rt/limits.h used, full transition rings, every metric set measured 453 KB; names and alert texts
+ * are bounded, so 1 MiB leaves room. */
+#define RT_RESMON_SUMMARY_SIZE (1u << 20)
 
 /* Writes {"scenarios":[...],"packages":[...],"models":[...],"nodes":[...]}: for each resource name,
  * state, since (epoch ms), timeInState (ms per state), transitionCount, transitions [{from, to, at,

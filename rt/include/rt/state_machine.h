@@ -153,8 +153,11 @@ enum rt_state_class rt_sm_class_next(enum rt_state_class from, enum rt_sm_event 
 pm_status rt_sm_default(enum rt_resource_type type, struct rt_sm_def *out);
 
 /* Builds a machine from configuration strings. states: "name" or "name:class"; transitions:
- * "from->to" (blanks allowed around "->"). A machine needs a state of class UP and one of class
- * FAILED. On error returns PM_ERR_INVAL and writes a one-line reason into err. */
+ * "from->to" (blanks allowed around "->"). With no transitions at all (HLD §4.2 lists only states),
+ * the allowed table is the default one generalised by class plus every event move. A machine needs
+ * a state of class UP and one of class FAILED. The first OFF state is initial (else the first).
+ * Stuck thresholds: loading 30 s, initializing 60 s when such states exist. On error returns
+ * PM_ERR_INVAL and writes a one-line reason into err. */
 pm_status rt_sm_from_strings(enum rt_resource_type type, const char *const *states, size_t n_states,
                              const char *const *transitions, size_t n_transitions, struct rt_sm_def *out,
                              char *err, size_t errcap);
