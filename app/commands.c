@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 const struct app_command app_commands[] = {
+	{ "run", "run the monitor (-c PATH...): supervise, sample, journal, sync to etcd", app_cmd_run },
 	{ "check", "validate the configuration (-c PATH...) and print its schedulability summary",
 	  app_cmd_check },
 	{ "version", "print version, git revision, target, build type and linkage", app_cmd_version },

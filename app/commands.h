@@ -19,6 +19,7 @@ struct app_command {
 extern const struct app_command app_commands[];
 
 int app_cmd_version(int argc, char **argv);
+int app_cmd_run(int argc, char **argv);
 int app_cmd_check(int argc, char **argv);
 int app_cmd_get(int argc, char **argv);
 int app_cmd_journal(int argc, char **argv);

@@ -87,7 +87,7 @@ void cfg_defaults(struct rt_config *cfg)
 	/* HLD §3.3 + §4.3 */
 	struct rt_dependency_cfg *dp = &cfg->dependency;
 	dp->enabled = true;
-	dp->types = RT_DEP_PARENT_CHILD | RT_DEP_USES | RT_DEP_REQUIRES;
+	dp->types = RT_DEP_PARENT_CHILD_BIT | RT_DEP_USES_BIT | RT_DEP_REQUIRES_BIT;
 	dp->status_propagation = true;
 	dp->impact_analysis = true;
 	dp->n_rules = 2;

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "rt/anomaly.h"
 #include "rt/cpuset.h"
 #include "rt/job.h"
 #include "rt/limits.h"
@@ -232,9 +233,9 @@ struct rt_performance_cfg {
 };
 
 enum rt_dependency_type_bits {
-	RT_DEP_PARENT_CHILD = 1u << 0,
-	RT_DEP_USES = 1u << 1,
-	RT_DEP_REQUIRES = 1u << 2,
+	RT_DEP_PARENT_CHILD_BIT = 1u << 0,
+	RT_DEP_USES_BIT = 1u << 1,
+	RT_DEP_REQUIRES_BIT = 1u << 2,
 };
 
 enum rt_impact {
@@ -307,11 +308,7 @@ enum rt_anomaly_method_type {
 	RT_ANOMALY_PATTERN_BASED = 1,
 };
 
-enum rt_sensitivity {
-	RT_SENS_LOW = 0,
-	RT_SENS_MEDIUM = 1,
-	RT_SENS_HIGH = 2,
-};
+/* enum rt_sensitivity (low, medium, high) comes from rt/anomaly.h. */
 
 struct rt_anomaly_method {
 	enum rt_anomaly_method_type type;

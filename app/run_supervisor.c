@@ -1,0 +1,129 @@
+/* The supervisor thread (SCHED_FIFO, pinned): every tick it drains each client Model's job ring,
+ * takes the in-flight snapshot, runs the timing checks (rt/supervise.h) and publishes violations as
+ * records. No syscall but the clock and the absolute sleep; escalations go to the sampler. */
+#include <string.h>
+
+#include "hal/clock.h"
+#include "run.h"
+
+#define ACTION_MASK ((uint64_t)APP_ACTION_RING - 1u)
+
+bool app_action_push(struct app_action_ring *ring, const struct app_action *a)
+{
+	uint64_t head = atomic_load_explicit(&ring->head, memory_order_relaxed);
+	uint64_t tail = atomic_load_explicit(&ring->tail, memory_order_acquire);
+	if (head - tail >= APP_ACTION_RING) {
+		atomic_fetch_add_explicit(&ring->dropped, 1, memory_order_relaxed);
+		return false;
+	}
+	ring->slots[head & ACTION_MASK] = *a;
+	atomic_store_explicit(&ring->head, head + 1, memory_order_release);
+	return true;
+}
+
+bool app_action_pop(struct app_action_ring *ring, struct app_action *out)
+{
+	uint64_t tail = atomic_load_explicit(&ring->tail, memory_order_relaxed);
+	uint64_t head = atomic_load_explicit(&ring->head, memory_order_acquire);
+	if (tail == head) {
+		return false;
+	}
+	*out = ring->slots[tail & ACTION_MASK];
+	atomic_store_explicit(&ring->tail, tail + 1, memory_order_release);
+	return true;
+}
+
+bool app_run_ring_emit(void *ctx, const struct rt_record *rec)
+{
+	return rt_record_ring_push(ctx, rec);
+}
+
+static void publish(struct app_model_rt *m)
+{
+	const struct rt_sup_metrics *sm = &m->sup.m;
+	atomic_store_explicit(&m->pub.status, m->sup.status, memory_order_relaxed);
+	atomic_store_explicit(&m->pub.jobs, sm->jobs, memory_order_relaxed);
+	atomic_store_explicit(&m->pub.deadline_misses, sm->deadline_miss_count, memory_order_relaxed);
+	atomic_store_explicit(&m->pub.budget_overruns, sm->budget_overrun_count, memory_order_relaxed);
+	atomic_store_explicit(&m->pub.alive_failures, sm->alive_failure_count, memory_order_relaxed);
+	atomic_store_explicit(&m->pub.worst_response_ns, sm->response.count > 0 ? sm->response.max : 0,
+	                      memory_order_relaxed);
+}
+
+static void escalate(struct app_run *run, uint32_t model, const struct rt_sup_escalation *esc)
+{
+	if ((esc->actions & (RT_ESC_SIGNAL | RT_ESC_RESTART)) == 0) {
+		return; /* the status-change event itself is already a record */
+	}
+	struct app_action a = { model, esc->actions, esc->signal, 0 };
+	(void)app_action_push(&run->actions, &a); /* a full queue is counted in dropped */
+}
+
+static void supervise_model(struct app_run *run, uint32_t index, pm_ns now, struct rt_sup_sink *sink)
+{
+	struct app_model_rt *m = &run->models[index];
+	struct rt_shm_slot *slot = &run->shm.seg->slots[m->slot];
+	struct rt_sup_escalation esc;
+	if (atomic_exchange_explicit(&m->pub.activate, 0, memory_order_acq_rel) != 0) {
+		(void)rt_sup_activate(&m->sup, now, sink, &esc);
+		escalate(run, index, &esc);
+	}
+	struct rt_job_record rec;
+	/* Bounded by the ring size: a client cannot keep the supervisor here. */
+	for (uint32_t n = 0; n < PM_JOB_RING_SIZE; n++) {
+		pm_status st = rt_shm_slot_consume(slot, &rec);
+		if (st == PM_ERR_AGAIN) {
+			break;
+		}
+		if (st != PM_OK) {
+			continue; /* resynchronised; the lost records show as a sequence gap */
+		}
+		(void)rt_sup_job(&m->sup, &rec, now, sink, &esc);
+		escalate(run, index, &esc);
+	}
+	struct rt_job_inflight inflight;
+	if (rt_shm_slot_inflight(slot, &inflight) == PM_OK) {
+		(void)rt_sup_tick(&m->sup, &inflight, now, sink, &esc);
+		escalate(run, index, &esc);
+	}
+	publish(m);
+}
+
+void *app_run_supervisor_thread(void *arg)
+{
+	struct app_run *run = arg;
+	struct rt_sup_sink sink;
+	memset(&sink, 0, sizeof(sink));
+	sink.emit = app_run_ring_emit;
+	sink.ctx = &run->sup_ring;
+	sink.real_offset_ns = run->real_offset_ns;
+	pm_ns next = hal_clock_mono_ns();
+	/* Bounded by the stop flag; each pass sleeps until the next absolute tick. */
+	while (atomic_load_explicit(&run->stop_rt, memory_order_acquire) == 0) {
+		next += run->tick_ns;
+		(void)hal_sleep_until_mono(next, NULL);
+		pm_ns now = hal_clock_mono_ns();
+		pm_ns late = now - next;
+		rt_welford_add(&run->sup_latency, late);
+		rt_histogram_add(&run->sup_latency_hist, late);
+		if (late > atomic_load_explicit(&run->sup_latency_max_ns, memory_order_relaxed)) {
+			atomic_store_explicit(&run->sup_latency_max_ns, late, memory_order_relaxed);
+		}
+		atomic_fetch_add_explicit(&run->sup_ticks, 1, memory_order_relaxed);
+		if (late > run->tick_ns) {
+			/* Skip the ticks we slept through instead of running them back to back. */
+			atomic_fetch_add_explicit(&run->sup_overruns, 1, memory_order_relaxed);
+			next = now;
+		}
+		if (!run->shm_ok) {
+			continue;
+		}
+		for (uint32_t i = 0; i < run->n_models; i++) {
+			if (run->models[i].client && run->models[i].time_critical &&
+			    run->models[i].slot >= 0) {
+				supervise_model(run, i, now, &sink);
+			}
+		}
+	}
+	return NULL;
+}
