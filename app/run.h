@@ -59,9 +59,11 @@ struct app_model_pub {
 	_Atomic uint64_t budget_overruns;
 	_Atomic uint64_t alive_failures;
 	_Atomic int64_t worst_response_ns;
-	_Atomic uint32_t activate; /* sampler -> supervisor: a new owner attached, start supervision */
-	_Atomic uint32_t state;    /* sampler -> main: resource state index (live view) */
-	_Atomic uint64_t restarts; /* sampler -> main */
+	_Atomic uint32_t activate;   /* sampler -> supervisor: a new owner attached, start supervision */
+	_Atomic uint32_t deactivate; /* sampler -> supervisor: the owner detached on purpose, stop checks */
+	_Atomic int64_t worst_detect_ns[4]; /* supervisor: worst detection delay per enum rt_constraint */
+	_Atomic uint32_t state;             /* sampler -> main: resource state index (live view) */
+	_Atomic uint64_t restarts;          /* sampler -> main */
 };
 
 struct app_model_rt {
@@ -83,6 +85,7 @@ struct app_model_rt {
 	int32_t pids[PM_MAX_PROCS_PER_MODEL];
 	int32_t child_pid; /* a recovery command we spawned and must reap */
 	bool restart_wanted;
+	bool restart_inflight; /* a recovery command was started and the Model is not up yet */
 	pm_ns restart_at;
 	bool restart_policy_ok;
 	struct rt_restart_state restart;

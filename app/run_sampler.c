@@ -176,6 +176,7 @@ static void went_up(struct app_run *run, uint32_t i, pm_ns now)
 	model_event(run, i, RT_EV_RUNNING, now);
 	m->up = true;
 	m->ever_up = true;
+	m->restart_inflight = false;
 	m->stopping = false;
 	m->up_since = now;
 	if (m->client && m->time_critical) {
@@ -190,6 +191,9 @@ static void went_down(struct app_run *run, uint32_t i, pm_ns now, const char *wh
 	m->up = false;
 	char msg[RT_REC_TEXT];
 	if (m->stopping) {
+		if (m->client && m->time_critical) {
+			atomic_store_explicit(&m->pub.deactivate, 1, memory_order_release);
+		}
 		model_event(run, i, RT_EV_EXITED, now);
 		(void)snprintf(msg, sizeof(msg), "stopped by the monitor for recovery (%s)", why);
 		app_run_emit_event(run, &run->sampler_ring, RT_RES_MODEL, mc->name, "model-stopped",
@@ -238,7 +242,9 @@ static void run_actions(struct app_run *run, pm_ns now)
 			app_run_emit_event(run, &run->sampler_ring, RT_RES_MODEL, model_name(run, m),
 			                   "escalation", RT_SEV_CRITICAL, msg);
 		}
-		if ((a.actions & RT_ESC_RESTART) != 0 && m->restart_policy_ok) {
+		/* One recovery at a time: a restart already pending or on its way is not asked for twice. */
+		if ((a.actions & RT_ESC_RESTART) != 0 && m->restart_policy_ok && !m->restart_wanted &&
+		    !m->restart_inflight) {
 			if (m->up) {
 				m->stopping = true;
 				stop_processes(run, m, SIGKILL);
@@ -288,6 +294,7 @@ static void try_restart(struct app_run *run, uint32_t i, pm_ns now)
 	atomic_store_explicit(&m->pub.restarts, m->restart.total, memory_order_relaxed);
 	if (st == PM_OK) {
 		m->child_pid = pid;
+		m->restart_inflight = true;
 		(void)snprintf(msg, sizeof(msg), "recovery command %s started (pid %d)", argv[0], pid);
 		app_run_emit_event(run, &run->sampler_ring, RT_RES_MODEL, mc->name, "restart", RT_SEV_WARNING,
 		                   msg);
@@ -358,6 +365,18 @@ static void check_discovered(struct app_run *run, uint32_t i, pm_ns now)
 	}
 }
 
+static void went_down_again(struct app_run *run, uint32_t i)
+{
+	struct app_model_rt *m = &run->models[i];
+	const struct rt_model_cfg *mc = &run->cfg.models[m->cfg_index];
+	app_run_emit_event(run, &run->sampler_ring, RT_RES_MODEL, mc->name, "restart-failed", RT_SEV_CRITICAL,
+	                   "recovery command ended before the Model came up");
+	if (mc->recovery.action == RT_ESCALATE_RESTART && !m->restart_wanted) {
+		m->restart_wanted = true;
+		m->restart_at = hal_clock_mono_ns();
+	}
+}
+
 static void reap_children(struct app_run *run)
 {
 	for (uint32_t i = 0; i < run->n_models; i++) {
@@ -370,6 +389,11 @@ static void reap_children(struct app_run *run)
 		pm_status st = hal_process_reap(m->child_pid, &kind, &code);
 		if (st == PM_ERR_NOENT || (st == PM_OK && kind != HAL_EXIT_RUNNING)) {
 			m->child_pid = 0; /* its disappearance is seen by the owner/discovery check */
+			if (!m->up && m->restart_inflight) {
+				/* the recovery command ended before the Model came up: a failed restart */
+				m->restart_inflight = false;
+				went_down_again(run, i);
+			}
 		}
 	}
 }

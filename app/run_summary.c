@@ -49,6 +49,15 @@ void app_run_print_summary(struct app_run *run)
 		       rt_ns_to_ms(sm->response.count > 0 ? sm->response.max : 0),
 		       rt_ns_to_ms(sm->execution.count > 0 ? sm->execution.max : 0),
 		       (unsigned long long)m->restart.total, m->estimated ? "  (estimated)" : "");
+		if (m->time_critical && sm->constraint_violations > 0) {
+			printf("%-20s worst detection delay after the violation became certain: deadline "
+			       "%.3f ms, "
+			       "budget %.3f ms, alive %.3f ms (tick %.3f ms)\n",
+			       "", rt_ns_to_ms(atomic_load(&m->pub.worst_detect_ns[RT_CONSTRAINT_DEADLINE])),
+			       rt_ns_to_ms(atomic_load(&m->pub.worst_detect_ns[RT_CONSTRAINT_BUDGET])),
+			       rt_ns_to_ms(atomic_load(&m->pub.worst_detect_ns[RT_CONSTRAINT_ALIVE])),
+			       rt_ns_to_ms(run->tick_ns));
+		}
 	}
 	printf("journal %s: %llu records (%llu events, %llu metrics), %llu deleted by the size bound\n",
 	       run->journal_dir, (unsigned long long)wc.records_journaled,
@@ -205,6 +214,12 @@ static pm_status write_resource(struct app_run *run, struct rt_jw *w, enum rt_re
 		               m->time_critical ? "true" : "false",
 		               rt_discovery_kind_name(run->cfg.models[i].discovery.kind),
 		               (unsigned long long)m->restart.total, (unsigned long long)m->crashes);
+		rt_jw_raw(w, extra);
+		(void)snprintf(extra, sizeof(extra),
+		               ",\"worstDetectionDelay\":{\"deadline\":%.3f,\"budget\":%.3f,\"alive\":%.3f}",
+		               rt_ns_to_ms(atomic_load(&m->pub.worst_detect_ns[RT_CONSTRAINT_DEADLINE])),
+		               rt_ns_to_ms(atomic_load(&m->pub.worst_detect_ns[RT_CONSTRAINT_BUDGET])),
+		               rt_ns_to_ms(atomic_load(&m->pub.worst_detect_ns[RT_CONSTRAINT_ALIVE])));
 		rt_jw_raw(w, extra);
 	}
 	rt_jw_raw(w, "}");

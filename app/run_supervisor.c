@@ -38,6 +38,24 @@ bool app_run_ring_emit(void *ctx, const struct rt_record *rec)
 	return rt_record_ring_push(ctx, rec);
 }
 
+/* The supervisor's sink: queue the record and keep the worst detection delay per constraint. */
+struct sup_sink_ctx {
+	struct app_run *run;
+	struct app_model_rt *model;
+};
+
+static bool sup_emit(void *ctx, const struct rt_record *rec)
+{
+	struct sup_sink_ctx *c = ctx;
+	if (rec->kind == RT_REC_VIOLATION && c->model != NULL && rec->u.violation.constraint < 4) {
+		_Atomic int64_t *worst = &c->model->pub.worst_detect_ns[rec->u.violation.constraint];
+		if (rec->u.violation.detect_delay_ns > atomic_load_explicit(worst, memory_order_relaxed)) {
+			atomic_store_explicit(worst, rec->u.violation.detect_delay_ns, memory_order_relaxed);
+		}
+	}
+	return rt_record_ring_push(&c->run->sup_ring, rec);
+}
+
 static void publish(struct app_model_rt *m)
 {
 	const struct rt_sup_metrics *sm = &m->sup.m;
@@ -64,6 +82,10 @@ static void supervise_model(struct app_run *run, uint32_t index, pm_ns now, stru
 	struct app_model_rt *m = &run->models[index];
 	struct rt_shm_slot *slot = &run->shm.seg->slots[m->slot];
 	struct rt_sup_escalation esc;
+	((struct sup_sink_ctx *)sink->ctx)->model = m;
+	if (atomic_exchange_explicit(&m->pub.deactivate, 0, memory_order_acq_rel) != 0) {
+		(void)rt_sup_deactivate(&m->sup, now, sink, &esc);
+	}
 	if (atomic_exchange_explicit(&m->pub.activate, 0, memory_order_acq_rel) != 0) {
 		(void)rt_sup_activate(&m->sup, now, sink, &esc);
 		escalate(run, index, &esc);
@@ -93,9 +115,10 @@ void *app_run_supervisor_thread(void *arg)
 {
 	struct app_run *run = arg;
 	struct rt_sup_sink sink;
+	struct sup_sink_ctx ctx = { run, NULL };
 	memset(&sink, 0, sizeof(sink));
-	sink.emit = app_run_ring_emit;
-	sink.ctx = &run->sup_ring;
+	sink.emit = sup_emit;
+	sink.ctx = &ctx;
 	sink.real_offset_ns = run->real_offset_ns;
 	pm_ns next = hal_clock_mono_ns();
 	/* Bounded by the stop flag; each pass sleeps until the next absolute tick. */

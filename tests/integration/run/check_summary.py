@@ -1,0 +1,48 @@
+"""Checks a `picmon run --summary-json` against the simulator's own report (the ground truth)."""
+import json
+import sys
+
+case, summary_path, report_path = sys.argv[1:4]
+summary = json.load(open(summary_path))
+report = json.load(open(report_path))
+model = next(m for m in summary["models"] if m["name"] == "rt-probe")
+sm = model["safetyMetrics"]
+tick = summary["monitor"]["supervisorTick"]
+latency_max = summary["monitor"]["supervisorLatency"]["max"]
+failures = []
+
+
+def expect(cond, text):
+    print(("ok   " if cond else "FAIL ") + text)
+    if not cond:
+        failures.append(text)
+
+
+print(f"report: {json.dumps(report)}")
+print(f"monitor: jobs {model['jobs']}, misses {sm['deadlineMissCount']}, overruns {sm['budgetOverrunCount']}, "
+      f"alive {sm['aliveFailureCount']}, status {model['supervisionStatus']}, "
+      f"detection delay {model['worstDetectionDelay']} ms, tick {tick} ms, wake-up max {latency_max} ms")
+if case == "faults":
+    expect(model["jobs"] == report["jobs"], f"jobs: monitor {model['jobs']} == client {report['jobs']}")
+    expect(sm["deadlineMissCount"] == report["observed"]["misses"],
+           f"deadline misses: monitor {sm['deadlineMissCount']} == client {report['observed']['misses']}")
+    expect(sm["budgetOverrunCount"] == report["observed"]["overruns"],
+           f"budget overruns: monitor {sm['budgetOverrunCount']} == client {report['observed']['overruns']}")
+    expect(report["injected"]["misses"] > 0 and report["injected"]["overruns"] > 0, "faults were injected")
+    delay = model["worstDetectionDelay"]["deadline"]
+    # Detection happens at the first tick after the miss became certain; the kernel may wake the
+    # supervisor late by its measured wake-up latency.
+    expect(delay <= tick + latency_max + 0.05,
+           f"worst deadline detection delay {delay:.3f} ms <= one tick {tick} ms (+ wake-up {latency_max:.3f} ms)")
+    print(f"worst detection delay: {delay:.3f} ms (tick {tick} ms)")
+elif case == "crash":
+    expect(model["crashes"] >= 1, f"crash seen: {model['crashes']}")
+    expect(model["restarts"] == 1, f"restarted once by the recovery policy: {model['restarts']}")
+    expect(any(t["to"] in ("loaded", "loading") for t in model["transitions"][1:]), "running again after restart")
+elif case == "hang":
+    expect(sm["aliveFailureCount"] >= 1, f"missing activations detected: {sm['aliveFailureCount']}")
+    expect(model["worstDetectionDelay"]["alive"] <= tick + latency_max + 0.05,
+           f"alive detection delay {model['worstDetectionDelay']['alive']:.3f} ms within one tick")
+ok = len(failures) == 0
+print(f"{'PASS' if ok else 'FAIL'}: {case}")
+sys.exit(0 if ok else 1)
