@@ -88,10 +88,10 @@ pm_status app_pusher_save_cursor(struct app_pusher *p)
 	if (st != PM_OK) {
 		return st;
 	}
+	/* No fsync: a cursor that lags after a power loss only makes the pusher write some keys again,
+	 * which is idempotent; an fsync per save would compete with etcd's own for the disk. The
+	 * rename keeps the file either old or new, never half-written. */
 	st = hal_file_append(&f, buf, (size_t)n);
-	if (st == PM_OK) {
-		st = hal_file_fsync(&f);
-	}
 	pm_status cs = hal_file_close(&f);
 	if (st == PM_OK) {
 		st = cs;
