@@ -112,7 +112,7 @@ static bool decode_value(struct get_ctx *ctx, const uint8_t *value, size_t len, 
 }
 
 static int print_kv(void *vctx, const uint8_t *key, size_t key_len, const uint8_t *value, size_t value_len,
-		    int64_t lease, int64_t mod_revision)
+                    int64_t lease, int64_t mod_revision)
 {
 	(void)lease;
 	(void)mod_revision;
@@ -225,8 +225,8 @@ int app_cmd_get(int argc, char **argv)
 	int rc = APP_EXIT_OK;
 	for (int page = 0; page < GET_MAX_PAGES; page++) {
 		bool more = false;
-		st = app_etcd_range(&get_etcd, start, start_len, prefix ? end : NULL, end_len, prefix ? GET_PAGE : 0,
-				    false, print_kv, &ctx, &more, NULL);
+		st = app_etcd_range(&get_etcd, start, start_len, prefix ? end : NULL, end_len,
+		                    prefix ? GET_PAGE : 0, false, print_kv, &ctx, &more, NULL);
 		if (st != PM_OK) {
 			fprintf(stderr, "picmon: get: %s (%s)\n", pm_status_str(st), get_etcd.last_error);
 			rc = APP_EXIT_FAILURE;

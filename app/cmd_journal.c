@@ -61,7 +61,8 @@ static int run_file(struct jctx *c, const char *path, uint64_t *torn, uint64_t *
 		st = hal_file_size(&f, &size);
 	}
 	if (st != PM_OK || size > (1u << 30)) {
-		fprintf(stderr, "picmon: journal: %s: %s\n", path, st != PM_OK ? pm_status_str(st) : "too large");
+		fprintf(stderr, "picmon: journal: %s: %s\n", path,
+		        st != PM_OK ? pm_status_str(st) : "too large");
 		(void)hal_file_close(&f);
 		return APP_EXIT_FAILURE;
 	}
@@ -86,7 +87,8 @@ static int run_file(struct jctx *c, const char *path, uint64_t *torn, uint64_t *
 int app_cmd_journal(int argc, char **argv)
 {
 	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		printf("usage: picmon journal dump|verify PATH   (PATH: journal directory or segment file)\n");
+		printf(
+		    "usage: picmon journal dump|verify PATH   (PATH: journal directory or segment file)\n");
 		return APP_EXIT_OK;
 	}
 	if (argc != 3 || (strcmp(argv[1], "dump") != 0 && strcmp(argv[1], "verify") != 0)) {
@@ -138,10 +140,12 @@ int app_cmd_journal(int argc, char **argv)
 	}
 	FILE *out = c.dump ? stderr : stdout;
 	fprintf(out,
-		"segments: %" PRIu64 "\nrecords: %" PRIu64 "\nfirst_seq: %" PRIu64 "\nlast_seq: %" PRIu64
-		"\nsequence_gaps: %" PRIu64 "\ntorn_tail_bytes_skipped: %" PRIu64 "\ncorrupt_bytes_skipped: %" PRIu64
-		"\nbad_segments: %" PRIu64 "\nundecodable_records: %" PRIu64 "\n",
-		segments, c.records, c.first_seq, c.last_seq, c.gaps, torn, corrupt, bad_segments, c.undecodable);
+	        "segments: %" PRIu64 "\nrecords: %" PRIu64 "\nfirst_seq: %" PRIu64 "\nlast_seq: %" PRIu64
+	        "\nsequence_gaps: %" PRIu64 "\ntorn_tail_bytes_skipped: %" PRIu64
+	        "\ncorrupt_bytes_skipped: %" PRIu64 "\nbad_segments: %" PRIu64
+	        "\nundecodable_records: %" PRIu64 "\n",
+	        segments, c.records, c.first_seq, c.last_seq, c.gaps, torn, corrupt, bad_segments,
+	        c.undecodable);
 	if (c.dump) {
 		return APP_EXIT_OK;
 	}

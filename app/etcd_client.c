@@ -66,7 +66,7 @@ pm_status app_etcd_init(struct app_etcd *e, const struct app_etcd_params *p)
 	}
 	for (size_t i = 0; i < p->endpoint_count; i++) {
 		pm_status st = app_http_conn_init(&e->conns[i], p->endpoints[i], p->connect_timeout_ns,
-						  p->request_timeout_ns);
+		                                  p->request_timeout_ns);
 		if (st != PM_OK) {
 			hal_log(HAL_LOG_ERROR, "etcd: endpoint '%s': %s", p->endpoints[i], pm_status_str(st));
 			return st;
@@ -126,7 +126,7 @@ static void rb_i64(struct rb *b, int64_t v)
 static void rb_json_string(struct rb *b, const char *s)
 {
 	rb_raw(b, "\"", 1);
-	for (size_t i = 0; s[i] != '\0' && i < 1024; i++) {
+	for (size_t i = 0; i < 1024 && s[i] != '\0'; i++) {
 		if (s[i] == '"' || s[i] == '\\') {
 			rb_raw(b, "\\", 1);
 		}
@@ -161,34 +161,38 @@ static pm_status map_error(struct app_etcd *e, int http_status)
 	if (message_has(e, "lease not found")) {
 		return PM_ERR_NOENT;
 	}
-	if (http_status == 401 || e->last_code == GRPC_UNAUTHENTICATED || message_has(e, "user name is empty") ||
-	    message_has(e, "invalid auth token")) {
+	if (http_status == 401 || e->last_code == GRPC_UNAUTHENTICATED ||
+	    message_has(e, "user name is empty") || message_has(e, "invalid auth token")) {
 		return PM_ERR_PERM;
 	}
-	if (e->last_code == GRPC_UNAVAILABLE || message_has(e, "leader changed") || message_has(e, "no leader") ||
-	    message_has(e, "timed out") || message_has(e, "too many requests") || http_status == 503) {
+	if (e->last_code == GRPC_UNAVAILABLE || message_has(e, "leader changed") ||
+	    message_has(e, "no leader") || message_has(e, "timed out") ||
+	    message_has(e, "too many requests") || http_status == 503) {
 		return PM_ERR_TIMEOUT; /* the member cannot serve now: outcome unknown, try another */
 	}
 	return PM_ERR_REMOTE;
 }
 
 static pm_status post_once(struct app_etcd *e, const char *path, const char *body, size_t body_len,
-			   int *http_status)
+                           int *http_status)
 {
 	struct app_http_conn *conn = &e->conns[e->current];
 	e->c.requests++;
-	pm_status st = app_http_post(conn, path, e->token, body, body_len, e->resp, sizeof(e->resp), &e->resp_len,
-				     http_status);
+	pm_status st = app_http_post(conn, path, e->token, body, body_len, e->resp, sizeof(e->resp),
+	                             &e->resp_len, http_status);
 	if (st != PM_OK) {
 		(void)snprintf(e->last_error, sizeof(e->last_error), "%.120s: %s", e->p.endpoints[e->current],
-			       pm_status_str(st));
+		               pm_status_str(st));
 		/* Transport failures: TIMEOUT (unknown outcome) or IO (refused, reset, closed). */
-		return st == PM_ERR_TIMEOUT ? PM_ERR_TIMEOUT : st == PM_ERR_NOSPACE ? PM_ERR_PARSE : PM_ERR_IO;
+		return st == PM_ERR_TIMEOUT   ? PM_ERR_TIMEOUT
+		       : st == PM_ERR_NOSPACE ? PM_ERR_PARSE
+		                              : PM_ERR_IO;
 	}
 	st = app_json_parse(&e->json, e->resp, e->resp_len, e->tok, APP_ETCD_TOKENS);
 	if (st != PM_OK || e->json.tok[0].type != JSMN_OBJECT) {
-		(void)snprintf(e->last_error, sizeof(e->last_error), "%.120s: HTTP %d with an unreadable body",
-			       e->p.endpoints[e->current], *http_status);
+		(void)snprintf(e->last_error, sizeof(e->last_error),
+		               "%.120s: HTTP %d with an unreadable body", e->p.endpoints[e->current],
+		               *http_status);
 		return *http_status == 200 ? PM_ERR_PARSE : PM_ERR_REMOTE;
 	}
 	if (*http_status != 200 || app_json_get(&e->json, 0, "error") >= 0) {
@@ -218,7 +222,8 @@ static pm_status call_body(struct app_etcd *e, const char *path, const char *bod
 		if (st == PM_OK) {
 			return PM_OK;
 		}
-		if (st == PM_ERR_PERM && e->p.user[0] != '\0' && !reauthed && strcmp(path, "/v3/auth/authenticate") != 0) {
+		if (st == PM_ERR_PERM && e->p.user[0] != '\0' && !reauthed &&
+		    strcmp(path, "/v3/auth/authenticate") != 0) {
 			reauthed = true;
 			e->c.reauths++;
 			/* The request body is in e->req: keep it aside while authenticating. */
@@ -300,8 +305,8 @@ pm_status app_etcd_txn_put(struct app_etcd *e, const struct app_etcd_put *ops, s
 }
 
 pm_status app_etcd_range(struct app_etcd *e, const uint8_t *key, size_t key_len, const uint8_t *range_end,
-			 size_t range_end_len, int64_t limit, bool count_only, app_etcd_kv_fn fn, void *ctx,
-			 bool *more, int64_t *count)
+                         size_t range_end_len, int64_t limit, bool count_only, app_etcd_kv_fn fn, void *ctx,
+                         bool *more, int64_t *count)
 {
 	struct rb b = { e->req, sizeof(e->req), 0, false };
 	rb_str(&b, "{\"key\":\"");
@@ -357,14 +362,15 @@ pm_status app_etcd_range(struct app_etcd *e, const uint8_t *key, size_t key_len,
 			return PM_ERR_PARSE;
 		}
 		const jsmntok_t *kt = &e->json.tok[k];
-		st = app_b64_decode(e->json.js + kt->start, (size_t)(kt->end - kt->start), kbuf, sizeof(kbuf), &kl);
+		st = app_b64_decode(e->json.js + kt->start, (size_t)(kt->end - kt->start), kbuf, sizeof(kbuf),
+		                    &kl);
 		if (st != PM_OK) {
 			return st;
 		}
 		if (v >= 0) {
 			const jsmntok_t *vt = &e->json.tok[v];
-			st = app_b64_decode(e->json.js + vt->start, (size_t)(vt->end - vt->start), (uint8_t *)e->req,
-					    sizeof(e->req), &vl);
+			st = app_b64_decode(e->json.js + vt->start, (size_t)(vt->end - vt->start),
+			                    (uint8_t *)e->req, sizeof(e->req), &vl);
 			if (st != PM_OK) {
 				return st;
 			}

@@ -14,8 +14,8 @@
 #include "rt/limits.h"
 #include "rt/time.h"
 
-#define APP_ETCD_MAX_TXN_OPS 128u                 /* etcd's default --max-txn-ops */
-#define APP_ETCD_MAX_TXN_BYTES (1536u * 1024u)   /* encoded request bound (etcd: 1.5 MiB) */
+#define APP_ETCD_MAX_TXN_OPS 128u              /* etcd's default --max-txn-ops */
+#define APP_ETCD_MAX_TXN_BYTES (1536u * 1024u) /* encoded request bound (etcd: 1.5 MiB) */
 #define APP_ETCD_REQ_CAP (APP_ETCD_MAX_TXN_BYTES + 4096u)
 #define APP_ETCD_RESP_CAP (4u * 1024u * 1024u)
 #define APP_ETCD_TOKENS 65536u
@@ -76,13 +76,13 @@ pm_status app_etcd_txn_put(struct app_etcd *e, const struct app_etcd_put *ops, s
 
 /* Called per key of a range; return non-zero to stop. */
 typedef int (*app_etcd_kv_fn)(void *ctx, const uint8_t *key, size_t key_len, const uint8_t *value,
-			      size_t value_len, int64_t lease, int64_t mod_revision);
+                              size_t value_len, int64_t lease, int64_t mod_revision);
 
 /* Range [key, range_end) (range_end NULL: the key alone), at most `limit` keys (0: no limit).
  * `*more` says whether keys were left out; `*count` the total in range. */
 pm_status app_etcd_range(struct app_etcd *e, const uint8_t *key, size_t key_len, const uint8_t *range_end,
-			 size_t range_end_len, int64_t limit, bool count_only, app_etcd_kv_fn fn, void *ctx,
-			 bool *more, int64_t *count);
+                         size_t range_end_len, int64_t limit, bool count_only, app_etcd_kv_fn fn, void *ctx,
+                         bool *more, int64_t *count);
 
 /* Grants lease `id` with `ttl_s`; an existing lease of that id is success (*existed = true). */
 pm_status app_etcd_lease_grant(struct app_etcd *e, int64_t id, int64_t ttl_s, bool *existed);

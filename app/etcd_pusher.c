@@ -64,7 +64,8 @@ static pm_status load_cursor(struct app_pusher *p, uint64_t *seq)
 		v = v * 10u + (uint64_t)(buf[i] - '0');
 	}
 	if (i == 0 || (i < got && buf[i] != '\n')) {
-		hal_log(HAL_LOG_WARN, "etcd: cursor file %s is unreadable: pushing the journal from its start", path);
+		hal_log(HAL_LOG_WARN,
+		        "etcd: cursor file %s is unreadable: pushing the journal from its start", path);
 		return PM_OK;
 	}
 	*seq = v;
@@ -179,12 +180,12 @@ int64_t app_pusher_lease_id(const struct app_pusher *p, uint32_t cls, int64_t bu
 {
 	/* 62 bits: 8 of prefix hash, 2 of class, 52 of bucket; positive and never 0. */
 	uint64_t id = ((p->lease_salt & 0xffu) << 54) | ((uint64_t)(cls & 3u) << 52) |
-		      ((uint64_t)bucket & ((UINT64_C(1) << 52) - 1u));
+	              ((uint64_t)bucket & ((UINT64_C(1) << 52) - 1u));
 	return (int64_t)(id | (UINT64_C(1) << 62));
 }
 
 pm_status app_pusher_key(const char *prefix, const struct rt_record *rec, const char *what, char *out,
-			 size_t cap, size_t *len)
+                         size_t cap, size_t *len)
 {
 	const char *type = app_resource_type_name(rec->resource_type);
 	int n;
@@ -193,10 +194,12 @@ pm_status app_pusher_key(const char *prefix, const struct rt_record *rec, const 
 	} else if (strcmp(what, "state") == 0) {
 		n = snprintf(out, cap, "%s/%s/%s/state", prefix, type, rec->resource);
 	} else if (strcmp(what, "metric") == 0) {
-		n = snprintf(out, cap, "%s/%s/%s/metrics/%s", prefix, type, rec->resource, rec->u.metric.name);
+		n = snprintf(out, cap, "%s/%s/%s/metrics/%s", prefix, type, rec->resource,
+		             rec->u.metric.name);
 	} else if (strcmp(what, "event") == 0) {
 		/* 20 digits: every int64 nanosecond timestamp, so keys sort by time. */
-		n = snprintf(out, cap, "%s/%s/%s/events/%020" PRId64, prefix, type, rec->resource, rec->real_ns);
+		n = snprintf(out, cap, "%s/%s/%s/events/%020" PRId64, prefix, type, rec->resource,
+		             rec->real_ns);
 	} else {
 		return PM_ERR_INVAL;
 	}
@@ -209,7 +212,7 @@ pm_status app_pusher_key(const char *prefix, const struct rt_record *rec, const 
 
 /* Serialises a message in the configured value format. */
 static pm_status encode_value(const struct app_pusher *p, const Picmon__Record *msg, uint8_t *out, size_t cap,
-			      size_t *len)
+                              size_t *len)
 {
 	if (p->p.value_format == APP_VALUE_JSON) {
 		return app_record_json(msg, (char *)out, cap, len);
@@ -224,7 +227,7 @@ static pm_status encode_value(const struct app_pusher *p, const Picmon__Record *
 
 /* Adds (or replaces: latest wins, never the same key twice in one txn) one op of the batch. */
 static pm_status add_op(struct app_pusher *p, const char *key, size_t key_len, const Picmon__Record *msg,
-			uint32_t cls, int64_t bucket, bool leased)
+                        uint32_t cls, int64_t bucket, bool leased)
 {
 	struct app_pusher_op *op = NULL;
 	for (size_t i = 0; i < p->nops; i++) {
@@ -335,8 +338,10 @@ static pm_status add_record(struct app_pusher *p, const struct rt_record *rec)
 
 static bool fits(const struct app_pusher *p, const struct rt_record *rec)
 {
-	size_t worst = ops_needed(rec) * (APP_B64_LEN(APP_PUSHER_MAX_KEY) + APP_B64_LEN(APP_RECORD_MAX_JSON) + 64u);
-	return p->nops + ops_needed(rec) <= p->p.max_ops_per_txn && p->batch_bytes + worst + 64u <= p->p.max_txn_bytes;
+	size_t worst =
+	    ops_needed(rec) * (APP_B64_LEN(APP_PUSHER_MAX_KEY) + APP_B64_LEN(APP_RECORD_MAX_JSON) + 64u);
+	return p->nops + ops_needed(rec) <= p->p.max_ops_per_txn &&
+	       p->batch_bytes + worst + 64u <= p->p.max_txn_bytes;
 }
 
 /* Fills the batch from the journal until it is full or the journal end is reached. */
@@ -350,7 +355,8 @@ static pm_status fill_batch(struct app_pusher *p)
 		} else {
 			uint64_t seq = 0;
 			size_t len = 0;
-			pm_status st = app_journal_reader_next(&p->reader, &seq, p->payload, sizeof(p->payload), &len);
+			pm_status st =
+			    app_journal_reader_next(&p->reader, &seq, p->payload, sizeof(p->payload), &len);
 			if (st == PM_ERR_AGAIN) {
 				p->at_end = true;
 				break;
@@ -364,12 +370,14 @@ static pm_status fill_batch(struct app_pusher *p)
 				p->reader_gaps_seen = p->reader.seq_gaps;
 				p->c.journal_lost += lost;
 				hal_log(HAL_LOG_ERROR,
-					"etcd: %" PRIu64 " journal records were deleted (size bound) before they reached etcd",
-					lost);
+				        "etcd: %" PRIu64
+				        " journal records were deleted (size bound) before they reached etcd",
+				        lost);
 			}
 			st = app_record_unpack(p->payload, len, &p->arena, &rec);
 			if (st != PM_OK) {
-				hal_log(HAL_LOG_WARN, "etcd: journal record %" PRIu64 " is not decodable: skipped", seq);
+				hal_log(HAL_LOG_WARN,
+				        "etcd: journal record %" PRIu64 " is not decodable: skipped", seq);
 				p->batch_last_seq = seq;
 				continue;
 			}
@@ -383,8 +391,9 @@ static pm_status fill_batch(struct app_pusher *p)
 		}
 		pm_status st = add_record(p, &rec);
 		if (st != PM_OK) {
-			hal_log(HAL_LOG_WARN, "etcd: record %" PRIu64 " cannot be mapped to keys (%s): skipped", rec.seq,
-				pm_status_str(st));
+			hal_log(HAL_LOG_WARN,
+			        "etcd: record %" PRIu64 " cannot be mapped to keys (%s): skipped", rec.seq,
+			        pm_status_str(st));
 			p->batch_last_seq = rec.seq;
 		}
 	}
@@ -512,8 +521,9 @@ static pm_status handle_failure(struct app_pusher *p, pm_status st, pm_ns now)
 		p->c.nospace++;
 		if (!p->nospace_raised) {
 			p->nospace_raised = true;
-			raise_alert(p, now, "etcd-nospace",
-				    "etcd database space exceeded: records stay in the journal and are retried");
+			raise_alert(
+			    p, now, "etcd-nospace",
+			    "etcd database space exceeded: records stay in the journal and are retried");
 		}
 	} else if (st == PM_ERR_NOENT) {
 		invalidate_batch_leases(p); /* a lease expired or etcd lost it: grant again, retry now */
@@ -570,10 +580,10 @@ pm_status app_pusher_step(struct app_pusher *p, pm_ns now)
 	if (st == PM_OK) {
 		for (size_t i = 0; i < p->nops; i++) {
 			p->puts[i] = (struct app_etcd_put){ .key = p->ops[i].key,
-							    .key_len = p->ops[i].key_len,
-							    .value = p->ops[i].value,
-							    .value_len = p->ops[i].value_len,
-							    .lease = p->ops[i].lease };
+				                            .key_len = p->ops[i].key_len,
+				                            .value = p->ops[i].value,
+				                            .value_len = p->ops[i].value_len,
+				                            .lease = p->ops[i].lease };
 		}
 		st = app_etcd_txn_put(&p->etcd, p->puts, p->nops);
 	}
@@ -626,7 +636,8 @@ pm_status app_pusher_flush(struct app_pusher *p, pm_ns grace_ns, uint64_t *remai
 	for (uint64_t i = 0; i < UINT64_C(1) << 32; i++) {
 		uint64_t seq = 0;
 		size_t len = 0;
-		if (app_journal_reader_next(&p->reader, &seq, p->payload, sizeof(p->payload), &len) != PM_OK) {
+		if (app_journal_reader_next(&p->reader, &seq, p->payload, sizeof(p->payload), &len) !=
+		    PM_OK) {
 			break;
 		}
 		left++;

@@ -55,13 +55,13 @@ struct app_pusher_counters {
 	uint64_t acked_seq;      /* cursor: every record <= this is in etcd */
 	uint64_t txns;
 	uint64_t ops;
-	uint64_t failures;       /* failed calls (each followed by a backoff) */
-	uint64_t timeouts;       /* of which unknown outcome */
-	uint64_t nospace;        /* of which etcd quota exhausted */
-	uint64_t alerts;         /* alert records raised */
+	uint64_t failures; /* failed calls (each followed by a backoff) */
+	uint64_t timeouts; /* of which unknown outcome */
+	uint64_t nospace;  /* of which etcd quota exhausted */
+	uint64_t alerts;   /* alert records raised */
 	uint64_t lease_grants;
 	uint64_t keepalives;
-	uint64_t journal_lost;   /* records deleted from the journal before they were pushed */
+	uint64_t journal_lost; /* records deleted from the journal before they were pushed */
 };
 
 struct app_pusher_op {
@@ -97,10 +97,10 @@ struct app_pusher {
 	uint64_t batch_last_seq;
 	uint32_t batch_records;
 	uint32_t batch_events;
-	bool batch_sealed;    /* no more records fit, or the journal end was reached */
-	bool have_lookahead;  /* a record read but not fitting the batch */
+	bool batch_sealed;   /* no more records fit, or the journal end was reached */
+	bool have_lookahead; /* a record read but not fitting the batch */
 	struct rt_record lookahead;
-	bool at_end;          /* the last read found the end of the journal */
+	bool at_end; /* the last read found the end of the journal */
 	/* state */
 	struct app_pusher_lease leases[APP_PUSHER_LEASES];
 	uint64_t lease_salt;
@@ -134,7 +134,7 @@ int64_t app_pusher_lease_id(const struct app_pusher *p, uint32_t cls, int64_t bu
 
 /* Key of a record's kind under the prefix: writes "{prefix}/{type}/{id}[/suffix]"; for tests too. */
 pm_status app_pusher_key(const char *prefix, const struct rt_record *rec, const char *what, char *out,
-			 size_t cap, size_t *len);
+                         size_t cap, size_t *len);
 
 /* Persists the cursor now. */
 pm_status app_pusher_save_cursor(struct app_pusher *p);

@@ -200,7 +200,7 @@ static int hexval(uint8_t ch)
 }
 
 pm_status app_http_chunked_feed(struct app_http_chunked *c, const uint8_t *in, size_t len, size_t *consumed,
-				uint8_t *out, size_t cap, size_t *out_len)
+                                uint8_t *out, size_t cap, size_t *out_len)
 {
 	size_t i = 0;
 	pm_status st = PM_ERR_AGAIN;
@@ -377,7 +377,7 @@ pm_status app_http_parse_url(const char *url, char *host, size_t host_cap, uint1
 }
 
 pm_status app_http_conn_init(struct app_http_conn *c, const char *url, int64_t connect_timeout_ns,
-			     int64_t io_timeout_ns)
+                             int64_t io_timeout_ns)
 {
 	char host[128];
 	uint16_t port = 0;
@@ -386,8 +386,9 @@ pm_status app_http_conn_init(struct app_http_conn *c, const char *url, int64_t c
 	if (st != PM_OK) {
 		return st;
 	}
-	int n = strchr(host, ':') != NULL ? snprintf(c->host_header, sizeof(c->host_header), "[%s]:%u", host, port)
-					  : snprintf(c->host_header, sizeof(c->host_header), "%s:%u", host, port);
+	int n = strchr(host, ':') != NULL
+	            ? snprintf(c->host_header, sizeof(c->host_header), "[%s]:%u", host, port)
+	            : snprintf(c->host_header, sizeof(c->host_header), "%s:%u", host, port);
 	if (n <= 0 || (size_t)n >= sizeof(c->host_header)) {
 		return PM_ERR_INVAL;
 	}
@@ -405,7 +406,7 @@ void app_http_close(struct app_http_conn *c)
 
 /* Reads one response; `*fresh_eof` tells a kept-alive connection that closed before any byte. */
 static pm_status read_response(struct app_http_conn *c, int64_t deadline, char *resp, size_t resp_cap,
-			       size_t *resp_len, int *status, bool *fresh_eof)
+                               size_t *resp_len, int *status, bool *fresh_eof)
 {
 	size_t have = 0;
 	struct app_http_head head;
@@ -444,7 +445,8 @@ static pm_status read_response(struct app_http_conn *c, int64_t deadline, char *
 		app_http_chunked_init(&ch);
 		size_t out_len = 0;
 		size_t consumed = 0;
-		st = app_http_chunked_feed(&ch, body, body_have, &consumed, (uint8_t *)resp, resp_cap - 1, &out_len);
+		st = app_http_chunked_feed(&ch, body, body_have, &consumed, (uint8_t *)resp, resp_cap - 1,
+		                           &out_len);
 		while (st == PM_ERR_AGAIN) {
 			int64_t left = deadline - hal_clock_mono_ns();
 			if (left <= 0) {
@@ -458,7 +460,8 @@ static pm_status read_response(struct app_http_conn *c, int64_t deadline, char *
 			if (got == 0) {
 				return PM_ERR_IO;
 			}
-			st = app_http_chunked_feed(&ch, c->rx, got, &consumed, (uint8_t *)resp, resp_cap - 1, &out_len);
+			st = app_http_chunked_feed(&ch, c->rx, got, &consumed, (uint8_t *)resp, resp_cap - 1,
+			                           &out_len);
 		}
 		if (st != PM_OK) {
 			return st;
@@ -520,7 +523,7 @@ static pm_status read_response(struct app_http_conn *c, int64_t deadline, char *
 }
 
 pm_status app_http_post(struct app_http_conn *c, const char *path, const char *auth, const char *body,
-			size_t body_len, char *resp, size_t resp_cap, size_t *resp_len, int *status)
+                        size_t body_len, char *resp, size_t resp_cap, size_t *resp_len, int *status)
 {
 	if (resp_cap < 2) {
 		return PM_ERR_INVAL;
@@ -528,14 +531,16 @@ pm_status app_http_post(struct app_http_conn *c, const char *path, const char *a
 	char head[512];
 	int hn;
 	if (auth != NULL && auth[0] != '\0') {
-		hn = snprintf(head, sizeof(head),
-			      "POST %s HTTP/1.1\r\nHost: %s\r\nAuthorization: %s\r\nContent-Type: application/json\r\n"
-			      "Content-Length: %zu\r\n\r\n",
-			      path, c->host_header, auth, body_len);
+		hn = snprintf(
+		    head, sizeof(head),
+		    "POST %s HTTP/1.1\r\nHost: %s\r\nAuthorization: %s\r\nContent-Type: application/json\r\n"
+		    "Content-Length: %zu\r\n\r\n",
+		    path, c->host_header, auth, body_len);
 	} else {
 		hn = snprintf(head, sizeof(head),
-			      "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
-			      path, c->host_header, body_len);
+		              "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: "
+		              "application/json\r\nContent-Length: %zu\r\n\r\n",
+		              path, c->host_header, body_len);
 	}
 	if (hn <= 0 || (size_t)hn >= sizeof(head)) {
 		return PM_ERR_INVAL;

@@ -14,12 +14,12 @@
 #define APP_HTTP_MAX_HEAD 8192u /* status line + headers */
 
 struct app_http_head {
-	int status;              /* 100..599 */
-	bool chunked;            /* Transfer-Encoding: chunked */
-	bool has_length;         /* Content-Length given */
-	bool close;              /* Connection: close (or HTTP/1.0 without keep-alive) */
+	int status;      /* 100..599 */
+	bool chunked;    /* Transfer-Encoding: chunked */
+	bool has_length; /* Content-Length given */
+	bool close;      /* Connection: close (or HTTP/1.0 without keep-alive) */
 	uint64_t content_length;
-	size_t head_len;         /* bytes up to and including the blank line */
+	size_t head_len; /* bytes up to and including the blank line */
 };
 
 /* Parses the status line and headers at buf[0..len): PM_OK, PM_ERR_AGAIN (blank line not yet seen),
@@ -40,7 +40,7 @@ void app_http_chunked_init(struct app_http_chunked *c);
  * PM_OK when the last chunk and the trailers are complete, PM_ERR_AGAIN for more input, PM_ERR_PARSE
  * when malformed, PM_ERR_NOSPACE when the body exceeds `cap`. */
 pm_status app_http_chunked_feed(struct app_http_chunked *c, const uint8_t *in, size_t len, size_t *consumed,
-				uint8_t *out, size_t cap, size_t *out_len);
+                                uint8_t *out, size_t cap, size_t *out_len);
 
 /* Splits "http://host:port/..." or "host:port" (default port 2379) for Host headers and resolving. */
 pm_status app_http_parse_url(const char *url, char *host, size_t host_cap, uint16_t *port);
@@ -57,13 +57,13 @@ struct app_http_conn {
 
 /* Prepares a connection to `url` (resolves now: call before freeze). Not connected yet. */
 pm_status app_http_conn_init(struct app_http_conn *c, const char *url, int64_t connect_timeout_ns,
-			     int64_t io_timeout_ns);
+                             int64_t io_timeout_ns);
 
 /* POSTs `body` (application/json) to `path` with an optional raw Authorization header, and reads the
  * response body into resp. Connects when needed; a kept-alive connection the server closed is
  * reopened once. PM_ERR_TIMEOUT: outcome unknown. `*status` = HTTP status. */
 pm_status app_http_post(struct app_http_conn *c, const char *path, const char *auth, const char *body,
-			size_t body_len, char *resp, size_t resp_cap, size_t *resp_len, int *status);
+                        size_t body_len, char *resp, size_t resp_cap, size_t *resp_len, int *status);
 
 void app_http_close(struct app_http_conn *c);
 

@@ -36,8 +36,8 @@ static uint64_t get_u64(const uint8_t *p)
 
 static uint32_t frame_crc(const uint8_t *hdr, const uint8_t *payload, size_t len)
 {
-	uint32_t crc = rt_crc32(0, hdr, 4);           /* length */
-	crc = rt_crc32(crc, hdr + 8, 8);              /* seq */
+	uint32_t crc = rt_crc32(0, hdr, 4); /* length */
+	crc = rt_crc32(crc, hdr + 8, 8);    /* seq */
 	return rt_crc32(crc, payload, len);
 }
 
@@ -53,7 +53,7 @@ size_t app_journal_frame(uint64_t seq, const uint8_t *payload, size_t len, uint8
 }
 
 pm_status app_journal_frame_check(const uint8_t *buf, size_t avail, uint64_t *seq, const uint8_t **payload,
-				  size_t *payload_len, size_t *frame_len)
+                                  size_t *payload_len, size_t *frame_len)
 {
 	if (avail < APP_JOURNAL_FRAME_HDR) {
 		return PM_ERR_AGAIN;
@@ -77,7 +77,7 @@ pm_status app_journal_frame_check(const uint8_t *buf, size_t avail, uint64_t *se
 }
 
 pm_status app_journal_scan_buffer(const uint8_t *buf, size_t len, app_journal_record_fn fn, void *ctx,
-				  uint64_t *torn_bytes, uint64_t *corrupt_bytes)
+                                  uint64_t *torn_bytes, uint64_t *corrupt_bytes)
 {
 	*torn_bytes = 0;
 	*corrupt_bytes = 0;
@@ -218,7 +218,7 @@ static pm_status reader_fill(struct app_journal_reader *r, size_t *avail)
 	}
 	size_t got = 0;
 	pm_status st = hal_file_pread(&r->file, r->buf + r->buf_len, sizeof(r->buf) - r->buf_len,
-				      r->file_off + r->buf_len, &got);
+	                              r->file_off + r->buf_len, &got);
 	if (st != PM_OK) {
 		return st;
 	}
@@ -316,7 +316,7 @@ static pm_status reader_advance_segment(struct app_journal_reader *r)
 	if (st == PM_ERR_CORRUPT) {
 		r->bad_segments++;
 		hal_log(HAL_LOG_WARN, "journal: segment %016" PRIx64 " has a bad magic: skipped",
-			r->segs.first_seq[next]);
+		        r->segs.first_seq[next]);
 		r->file_off = 0;
 		r->buf_len = 0;
 		return PM_ERR_CORRUPT;
@@ -325,10 +325,11 @@ static pm_status reader_advance_segment(struct app_journal_reader *r)
 }
 
 pm_status app_journal_reader_next(struct app_journal_reader *r, uint64_t *seq, uint8_t *payload, size_t cap,
-				  size_t *len)
+                                  size_t *len)
 {
 	/* Bound: one pass per byte of a read buffer plus one per segment switch. */
-	for (size_t iter = 0; iter < (size_t)APP_JOURNAL_READ_BUF * 4u + APP_JOURNAL_MAX_SEGMENTS * 2u; iter++) {
+	for (size_t iter = 0; iter < (size_t)APP_JOURNAL_READ_BUF * 4u + APP_JOURNAL_MAX_SEGMENTS * 2u;
+	     iter++) {
 		if (r->segs.count == 0 || r->file.fd < 0 || r->file_off == 0) {
 			/* No segment open yet (empty journal, segment being created, or bad magic). */
 			bool has = false;
@@ -392,8 +393,9 @@ pm_status app_journal_reader_next(struct app_journal_reader *r, uint64_t *seq, u
 			}
 			if (avail + r->pending_bad > 0) {
 				r->torn_bytes += avail + r->pending_bad;
-				hal_log(HAL_LOG_WARN, "journal: segment %016" PRIx64 ": torn tail of %zu bytes skipped",
-					r->segs.first_seq[r->seg_index], avail + (size_t)r->pending_bad);
+				hal_log(HAL_LOG_WARN,
+				        "journal: segment %016" PRIx64 ": torn tail of %zu bytes skipped",
+				        r->segs.first_seq[r->seg_index], avail + (size_t)r->pending_bad);
 				r->pending_bad = 0;
 				r->buf_pos = r->buf_len;
 			}

@@ -37,7 +37,7 @@ size_t app_journal_frame(uint64_t seq, const uint8_t *payload, size_t len, uint8
 /* Checks the frame at buf[0..avail): PM_OK (complete and valid: *seq, *payload, *payload_len,
  * *frame_len set), PM_ERR_AGAIN (incomplete: more bytes needed), PM_ERR_CORRUPT (bad length or CRC). */
 pm_status app_journal_frame_check(const uint8_t *buf, size_t avail, uint64_t *seq, const uint8_t **payload,
-				  size_t *payload_len, size_t *frame_len);
+                                  size_t *payload_len, size_t *frame_len);
 
 /* ---- segments ---- */
 
@@ -74,12 +74,13 @@ struct app_journal_reader {
 
 /* Opens the journal in `dir` before the first record with seq >= `from_seq` (1: from the start).
  * `live`: the writer is running, so the end of the last segment means "wait" rather than "torn". */
-pm_status app_journal_reader_open(struct app_journal_reader *r, const char *dir, uint64_t from_seq, bool live);
+pm_status app_journal_reader_open(struct app_journal_reader *r, const char *dir, uint64_t from_seq,
+                                  bool live);
 
 /* Next complete record: PM_OK (payload copied to `payload`, `*len`, `*seq`), PM_ERR_AGAIN at the end
  * (call again later when live), or an I/O error. */
 pm_status app_journal_reader_next(struct app_journal_reader *r, uint64_t *seq, uint8_t *payload, size_t cap,
-				  size_t *len);
+                                  size_t *len);
 
 /* The segment and byte offset the reader is at (segment first_seq, offset), for diagnostics. */
 uint64_t app_journal_reader_segment(const struct app_journal_reader *r);
@@ -90,7 +91,7 @@ void app_journal_reader_close(struct app_journal_reader *r);
  * reports the skipped bytes. `fn` returning non-zero stops the scan. */
 typedef int (*app_journal_record_fn)(void *ctx, uint64_t seq, const uint8_t *payload, size_t len);
 pm_status app_journal_scan_buffer(const uint8_t *buf, size_t len, app_journal_record_fn fn, void *ctx,
-				  uint64_t *torn_bytes, uint64_t *corrupt_bytes);
+                                  uint64_t *torn_bytes, uint64_t *corrupt_bytes);
 
 /* ---- writer ---- */
 
@@ -99,10 +100,10 @@ pm_status app_journal_scan_buffer(const uint8_t *buf, size_t len, app_journal_re
 
 struct app_writer_params {
 	char journal_dir[PM_MAX_PATH];
-	uint64_t max_bytes;        /* total size bound of the journal (default 64 MiB) */
-	uint64_t segment_bytes;    /* a new segment after this size (default max_bytes / 16, >= 64 KiB) */
-	pm_ns fsync_interval_ns;   /* batch fsyncs (default 100 ms; 0: fsync every step that wrote) */
-	pm_ns metric_interval_ns;  /* journal coalesced metrics this often (default 1 s) */
+	uint64_t max_bytes;       /* total size bound of the journal (default 64 MiB) */
+	uint64_t segment_bytes;   /* a new segment after this size (default max_bytes / 16, >= 64 KiB) */
+	pm_ns fsync_interval_ns;  /* batch fsyncs (default 100 ms; 0: fsync every step that wrote) */
+	pm_ns metric_interval_ns; /* journal coalesced metrics this often (default 1 s) */
 	struct rt_record_ring *rings[APP_WRITER_MAX_RINGS]; /* consumer side of every producer ring */
 	size_t ring_count;
 	uint32_t max_records_per_step; /* bound per step (default 4 * PM_RECORD_RING_SIZE) */
@@ -121,8 +122,8 @@ struct app_writer_counters {
 	uint64_t records_deleted;   /* records in the deleted segments (pushed or not) */
 	uint64_t fsyncs;
 	uint64_t write_errors;
-	uint64_t last_seq;          /* last sequence number journaled */
-	uint64_t journal_bytes;     /* current total size */
+	uint64_t last_seq;      /* last sequence number journaled */
+	uint64_t journal_bytes; /* current total size */
 };
 
 struct app_writer_metric {
@@ -135,9 +136,9 @@ struct app_writer {
 	struct app_writer_params p;
 	struct hal_file seg;
 	uint64_t seg_first_seq;
-	uint64_t seg_bytes;  /* bytes in the current segment, buffered included */
+	uint64_t seg_bytes; /* bytes in the current segment, buffered included */
 	uint64_t next_seq;
-	pm_ns last_real_ns;  /* real_ns is made strictly increasing: it names event keys */
+	pm_ns last_real_ns; /* real_ns is made strictly increasing: it names event keys */
 	pm_ns last_fsync_ns;
 	pm_ns last_metric_flush_ns;
 	bool unsynced;

@@ -48,9 +48,11 @@ static void delete_oldest(struct app_writer *w)
 	uint64_t lost = w->segs.first_seq[1] - w->segs.first_seq[0];
 	w->c.segments_deleted++;
 	w->c.records_deleted += lost;
-	hal_log(HAL_LOG_WARN, "journal: size bound reached, deleted segment %016" PRIx64 " (%" PRIu64 " records)",
-		w->segs.first_seq[0], lost);
-	memmove(&w->segs.first_seq[0], &w->segs.first_seq[1], (w->segs.count - 1) * sizeof(w->segs.first_seq[0]));
+	hal_log(HAL_LOG_WARN,
+	        "journal: size bound reached, deleted segment %016" PRIx64 " (%" PRIu64 " records)",
+	        w->segs.first_seq[0], lost);
+	memmove(&w->segs.first_seq[0], &w->segs.first_seq[1],
+	        (w->segs.count - 1) * sizeof(w->segs.first_seq[0]));
 	memmove(&w->seg_size[0], &w->seg_size[1], (w->segs.count - 1) * sizeof(w->seg_size[0]));
 	w->segs.count--;
 }
@@ -58,7 +60,8 @@ static void delete_oldest(struct app_writer *w)
 static void enforce_bound(struct app_writer *w)
 {
 	/* Each pass removes one segment; the current one is never removed. */
-	while (w->segs.count > 1 && (total_bytes(w) > w->p.max_bytes || w->segs.count >= APP_JOURNAL_MAX_SEGMENTS)) {
+	while (w->segs.count > 1 &&
+	       (total_bytes(w) > w->p.max_bytes || w->segs.count >= APP_JOURNAL_MAX_SEGMENTS)) {
 		delete_oldest(w);
 	}
 	w->c.journal_bytes = total_bytes(w);
@@ -72,7 +75,8 @@ static pm_status open_segment(struct app_writer *w, uint64_t first)
 	if (st != PM_OK) {
 		return st;
 	}
-	st = hal_file_open(&w->seg, path, HAL_FILE_WRITE | HAL_FILE_CREATE | HAL_FILE_TRUNC | HAL_FILE_APPEND);
+	st =
+	    hal_file_open(&w->seg, path, HAL_FILE_WRITE | HAL_FILE_CREATE | HAL_FILE_TRUNC | HAL_FILE_APPEND);
 	if (st != PM_OK) {
 		hal_log(HAL_LOG_ERROR, "journal: cannot create %s: %s", path, pm_status_str(st));
 		return st;
@@ -129,7 +133,8 @@ static pm_status find_last_seq(struct app_writer *w, uint64_t *last, pm_ns *last
 				break;
 			}
 			struct rt_record rec;
-			if (app_record_unpack(payload, len, &arena, &rec) == PM_OK && rec.real_ns > *last_real) {
+			if (app_record_unpack(payload, len, &arena, &rec) == PM_OK &&
+			    rec.real_ns > *last_real) {
 				*last_real = rec.real_ns;
 			}
 		}
@@ -179,7 +184,8 @@ pm_status app_writer_init(struct app_writer *w, const struct app_writer_params *
 	}
 	pm_status st = hal_dir_make(w->p.journal_dir);
 	if (st != PM_OK) {
-		hal_log(HAL_LOG_ERROR, "journal: cannot create directory %s: %s", w->p.journal_dir, pm_status_str(st));
+		hal_log(HAL_LOG_ERROR, "journal: cannot create directory %s: %s", w->p.journal_dir,
+		        pm_status_str(st));
 		return st;
 	}
 	st = app_journal_list(w->p.journal_dir, &w->segs);
@@ -319,7 +325,8 @@ static void coalesce_metric(struct app_writer *w, const struct rt_record *rec)
 		if (m->used) {
 			if (m->rec.resource_type != rec->resource_type ||
 			    strncmp(m->rec.resource, rec->resource, sizeof(rec->resource)) != 0 ||
-			    strncmp(m->rec.u.metric.name, rec->u.metric.name, sizeof(rec->u.metric.name)) != 0) {
+			    strncmp(m->rec.u.metric.name, rec->u.metric.name, sizeof(rec->u.metric.name)) !=
+			        0) {
 				continue;
 			}
 			if (m->dirty) {
@@ -388,7 +395,8 @@ pm_status app_writer_step(struct app_writer *w, pm_ns now)
 			}
 			pm_status st = app_writer_append(w, &rec, now);
 			if (st == PM_ERR_INVAL) {
-				hal_log(HAL_LOG_WARN, "journal: malformed record of kind %u dropped", rec.kind);
+				hal_log(HAL_LOG_WARN, "journal: malformed record of kind %u dropped",
+				        rec.kind);
 			} else if (st != PM_OK) {
 				result = st;
 				break;

@@ -99,7 +99,8 @@ void app_record_to_pb(const struct rt_record *rec, Picmon__Record *msg, void *bo
 	msg->mono_ns = rec->mono_ns;
 	msg->real_ns = rec->real_ns;
 	msg->gap = rec->gap;
-	msg->resource_type = (Picmon__ResourceType)(rec->resource_type < RT_RES_TYPE_COUNT ? rec->resource_type : 0);
+	msg->resource_type =
+	    (Picmon__ResourceType)(rec->resource_type < RT_RES_TYPE_COUNT ? rec->resource_type : 0);
 	msg->resource = str_arg(rec->resource);
 	switch (rec->kind) {
 	case RT_REC_METRIC:
@@ -122,7 +123,8 @@ void app_record_to_pb(const struct rt_record *rec, Picmon__Record *msg, void *bo
 	case RT_REC_EVENT:
 		picmon__event__init(&b->event);
 		b->event.type = str_arg(rec->u.event.type);
-		b->event.severity = (Picmon__Severity)(rec->u.event.severity <= RT_SEV_CRITICAL ? rec->u.event.severity : 0);
+		b->event.severity =
+		    (Picmon__Severity)(rec->u.event.severity <= RT_SEV_CRITICAL ? rec->u.event.severity : 0);
 		b->event.message = str_arg(rec->u.event.message);
 		msg->body_case = PICMON__RECORD__BODY_EVENT;
 		msg->event = &b->event;
@@ -285,7 +287,7 @@ static void jb_fmt_u64(struct jb *b, uint64_t v)
 static void jb_quoted(struct jb *b, const char *s)
 {
 	jb_raw(b, "\"", 1);
-	for (size_t i = 0; s != NULL && s[i] != '\0' && i < 4096; i++) {
+	for (size_t i = 0; s != NULL && i < 4096 && s[i] != '\0'; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '"' || c == '\\') {
 			char esc[2] = { '\\', (char)c };
@@ -377,9 +379,9 @@ pm_status app_record_json(const Picmon__Record *msg, char *out, size_t cap, size
 		jb_key(&b, "violation");
 		jb_str(&b, "{\"constraint\":");
 		jb_quoted(&b, msg->violation->constraint == 1   ? "deadline"
-			      : msg->violation->constraint == 2 ? "budget"
-			      : msg->violation->constraint == 3 ? "alive"
-								: "unknown");
+		              : msg->violation->constraint == 2 ? "budget"
+		              : msg->violation->constraint == 3 ? "alive"
+		                                                : "unknown");
 		jb_key(&b, "estimated");
 		jb_str(&b, msg->violation->estimated ? "true" : "false");
 		jb_key(&b, "job_seq");

@@ -40,7 +40,8 @@ void app_record_to_pb(const struct rt_record *rec, Picmon__Record *msg, void *bo
 
 /* Unpacks a picmon.Record into `out` (strings truncated to the rt_record fields). A Record whose body
  * is a summary (etcd only) is PM_ERR_UNSUPPORTED. */
-pm_status app_record_unpack(const uint8_t *buf, size_t len, struct app_pb_arena *arena, struct rt_record *out);
+pm_status app_record_unpack(const uint8_t *buf, size_t len, struct app_pb_arena *arena,
+                            struct rt_record *out);
 
 /* Renders a message as one JSON object; PM_ERR_NOSPACE when `cap` is too small. */
 pm_status app_record_json(const Picmon__Record *msg, char *out, size_t cap, size_t *len);

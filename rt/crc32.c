@@ -1,7 +1,6 @@
 /* CRC-32 by a 256-entry table computed at compile time (no init call, no state). */
 #include "rt/crc32.h"
 
-
 static uint32_t crc_entry(uint32_t c)
 {
 	for (int k = 0; k < 8; k++) {

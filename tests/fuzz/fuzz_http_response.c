@@ -22,8 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct app_http_chunked c;
 		app_http_chunked_init(&c);
 		size_t consumed = 0, out_len = 0;
-		(void)app_http_chunked_feed(&c, data + head.head_len, size - head.head_len, &consumed, out, sizeof(out),
-					    &out_len);
+		(void)app_http_chunked_feed(&c, data + head.head_len, size - head.head_len, &consumed, out,
+		                            sizeof(out), &out_len);
 		if (consumed > size - head.head_len || out_len > sizeof(out)) {
 			__builtin_trap();
 		}

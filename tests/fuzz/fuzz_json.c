@@ -26,15 +26,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (j.tok[i].type == JSMN_STRING) {
 			size_t bl = 0;
-			(void)app_b64_decode(j.js + j.tok[i].start, (size_t)(j.tok[i].end - j.tok[i].start), bin,
-					     sizeof(bin), &bl);
+			(void)app_b64_decode(j.js + j.tok[i].start, (size_t)(j.tok[i].end - j.tok[i].start),
+			                     bin, sizeof(bin), &bl);
 		}
 		if (app_json_skip(&j, i) <= i) {
 			__builtin_trap();
 		}
 	}
-	static const char *const keys[] = { "header", "kvs", "more", "count", "error", "code", "message",
-					    "result", "TTL", "ID", "token", "succeeded" };
+	static const char *const keys[] = { "header",  "kvs",    "more", "count", "error", "code",
+		                            "message", "result", "TTL",  "ID",    "token", "succeeded" };
 	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
 		int idx = app_json_get(&j, 0, keys[k]);
 		if (idx >= j.count) {

@@ -105,7 +105,8 @@ static void ref_read(int fd)
 			if (have >= (size_t)(end + 4 - buf) + want) {
 				return;
 			}
-		} else if (strstr(end, "\r\n0\r\n") != NULL && have >= 4 && strcmp(buf + have - 4, "\r\n\r\n") == 0) {
+		} else if (strstr(end, "\r\n0\r\n") != NULL && have >= 4 &&
+		           strcmp(buf + have - 4, "\r\n\r\n") == 0) {
 			return;
 		}
 	}
@@ -120,9 +121,10 @@ static double run_reference(int records, size_t value_len, long long lease)
 		/* The same per-put work etcd does for picmon's puts: grant once, attach to every put. */
 		char grant[128];
 		int gl = snprintf(grant, sizeof(grant), "{\"TTL\":\"3600\",\"ID\":\"%lld\"}", lease);
-		int hl = snprintf(head, sizeof(head),
-				  "POST /v3/lease/grant HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Length: %d\r\n\r\n%s", port,
-				  gl, grant);
+		int hl = snprintf(
+		    head, sizeof(head),
+		    "POST /v3/lease/grant HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Length: %d\r\n\r\n%s",
+		    port, gl, grant);
 		if (send(fd, head, (size_t)hl, MSG_NOSIGNAL) != hl) {
 			die("reference send");
 		}
@@ -136,25 +138,29 @@ static double run_reference(int records, size_t value_len, long long lease)
 		for (int k = 0; k < 128 && i < records; k++, i++) {
 			char key[128];
 			int kl = snprintf(key, sizeof(key), "/ref/model/model-%d/events/%020" PRId64, i % 16,
-					  hal_clock_real_ns() + i);
-			len += (size_t)snprintf(body + len, sizeof(body) - len, "%s{\"requestPut\":{\"key\":\"", k ? "," : "");
+			                  hal_clock_real_ns() + i);
+			len += (size_t)snprintf(body + len, sizeof(body) - len,
+			                        "%s{\"requestPut\":{\"key\":\"", k ? "," : "");
 			size_t o = 0;
-			(void)app_b64_encode((const uint8_t *)key, (size_t)kl, body + len, sizeof(body) - len, &o);
+			(void)app_b64_encode((const uint8_t *)key, (size_t)kl, body + len, sizeof(body) - len,
+			                     &o);
 			len += o;
 			len += (size_t)snprintf(body + len, sizeof(body) - len, "\",\"value\":\"");
 			(void)app_b64_encode(value, value_len, body + len, sizeof(body) - len, &o);
 			len += o;
 			if (lease != 0) {
-				len += (size_t)snprintf(body + len, sizeof(body) - len, "\",\"lease\":\"%lld\"}}", lease);
+				len += (size_t)snprintf(body + len, sizeof(body) - len,
+				                        "\",\"lease\":\"%lld\"}}", lease);
 			} else {
 				len += (size_t)snprintf(body + len, sizeof(body) - len, "\"}}");
 			}
 		}
 		len += (size_t)snprintf(body + len, sizeof(body) - len, "]}");
-		int hl = snprintf(head, sizeof(head),
-				  "POST /v3/kv/txn HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Type: application/json\r\n"
-				  "Content-Length: %zu\r\n\r\n",
-				  port, len);
+		int hl = snprintf(
+		    head, sizeof(head),
+		    "POST /v3/kv/txn HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Type: application/json\r\n"
+		    "Content-Length: %zu\r\n\r\n",
+		    port, len);
 		if (send(fd, head, (size_t)hl, MSG_NOSIGNAL) != hl ||
 		    send(fd, body, len, MSG_NOSIGNAL) != (ssize_t)len) {
 			die("reference send");
@@ -225,8 +231,8 @@ static double run_picmon(int records, size_t *value_len)
 	char cmd[128];
 	(void)snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	(void)system(cmd);
-	printf("picmon pusher: %d records in %" PRIu64 " txns, %.3f s wall, %.3f s CPU in the pusher\n", records, txns,
-	       dt, cpu);
+	printf("picmon pusher: %d records in %" PRIu64 " txns, %.3f s wall, %.3f s CPU in the pusher\n",
+	       records, txns, dt, cpu);
 	return records / dt;
 }
 
@@ -290,10 +296,11 @@ static void run_latency(void)
 	atomic_store(&lat_stop, 1);
 	pthread_join(t, NULL);
 	qsort(latency + 1, LAT_EVENTS, sizeof(latency[0]), cmp_ns);
-	printf("event-to-etcd latency at 1000 events/s (%d events, %" PRIu64 " txns): p50 %.2f ms, p99 %.2f ms, max "
+	printf("event-to-etcd latency at 1000 events/s (%d events, %" PRIu64
+	       " txns): p50 %.2f ms, p99 %.2f ms, max "
 	       "%.2f ms\n",
-	       LAT_EVENTS, pusher.c.txns, (double)latency[LAT_EVENTS / 2] / 1e6, (double)latency[LAT_EVENTS * 99 / 100] / 1e6,
-	       (double)latency[LAT_EVENTS] / 1e6);
+	       LAT_EVENTS, pusher.c.txns, (double)latency[LAT_EVENTS / 2] / 1e6,
+	       (double)latency[LAT_EVENTS * 99 / 100] / 1e6, (double)latency[LAT_EVENTS] / 1e6);
 	app_pusher_close(&pusher);
 	(void)app_writer_close(&writer, 0);
 	char cmd[128];
@@ -334,9 +341,11 @@ int main(int argc, char **argv)
 	double pm = (pm1 + pm2) / 2, ref = (ref1 + ref2) / 2, lref = (lref1 + lref2) / 2;
 	printf("reference keep-alive client (128 puts/txn, %zu-byte values): %.0f puts/s (runs %.0f, %.0f)\n",
 	       value_len, ref, ref1, ref2);
-	printf("reference with a lease on every put (as picmon's retention needs): %.0f puts/s (runs %.0f, %.0f)\n",
+	printf("reference with a lease on every put (as picmon's retention needs): %.0f puts/s (runs %.0f, "
+	       "%.0f)\n",
 	       lref, lref1, lref2);
-	printf("picmon journal -> etcd pusher (leased puts): %.0f records/s (runs %.0f, %.0f)\n", pm, pm1, pm2);
+	printf("picmon journal -> etcd pusher (leased puts): %.0f records/s (runs %.0f, %.0f)\n", pm, pm1,
+	       pm2);
 	printf("ratio picmon/reference: %.2f; picmon/reference-with-lease: %.2f\n", pm / ref, pm / lref);
 	run_latency();
 	stop_etcd();

@@ -187,7 +187,8 @@ static void *writer_thread(void *arg)
 		if (rate > 0) {
 			/* 1 ms ticks: rate/1000 events per tick. */
 			for (int k = 0; k < rate / 1000; k++) {
-				struct rt_record e = make(k % 3 == 2 ? RT_REC_VIOLATION : RT_REC_EVENT, "m1", i++);
+				struct rt_record e =
+				    make(k % 3 == 2 ? RT_REC_VIOLATION : RT_REC_EVENT, "m1", i++);
 				if (rt_record_ring_push(&ring, &e)) {
 					atomic_fetch_add(&produced, 1);
 				}
@@ -248,7 +249,7 @@ struct count_ctx {
 };
 
 static int count_cb(void *vctx, const uint8_t *key, size_t kl, const uint8_t *v, size_t vl, int64_t lease,
-		    int64_t rev)
+                    int64_t rev)
 {
 	(void)v;
 	(void)vl;
@@ -276,7 +277,8 @@ static uint64_t etcd_events(const char *prefix)
 	end[sl - 1]++;
 	for (int page = 0; page < 10000; page++) {
 		bool more = false;
-		pm_status st = app_etcd_range(&probe, start, sl, end, strlen(prefix), 1000, false, count_cb, &c, &more, NULL);
+		pm_status st = app_etcd_range(&probe, start, sl, end, strlen(prefix), 1000, false, count_cb,
+		                              &c, &more, NULL);
 		if (st != PM_OK) {
 			fprintf(stderr, "range: %s (%s)\n", pm_status_str(st), probe.last_error);
 		}
@@ -303,8 +305,9 @@ static void finish_and_count(const char *what)
 	printf("%s: produced %" PRIu64 ", events journaled %" PRIu64 ", events in etcd %" PRIu64
 	       ", pushed %" PRIu64 ", remaining %" PRIu64 ", failures %" PRIu64 ", timeouts %" PRIu64
 	       ", nospace %" PRIu64 ", alerts %" PRIu64 ", failovers %" PRIu64 ", ring drops %" PRIu64 "\n",
-	       what, (uint64_t)atomic_load(&produced), wc.events_journaled, in_etcd, pc.events_pushed, remaining,
-	       pc.failures, pc.timeouts, pc.nospace, pc.alerts, pusher.etcd.c.failovers, wc.ring_drops);
+	       what, (uint64_t)atomic_load(&produced), wc.events_journaled, in_etcd, pc.events_pushed,
+	       remaining, pc.failures, pc.timeouts, pc.nospace, pc.alerts, pusher.etcd.c.failovers,
+	       wc.ring_drops);
 	CHECK(st == PM_OK && remaining == 0);
 	CHECK(wc.events_journaled == (uint64_t)atomic_load(&produced) + pc.alerts);
 	CHECK(in_etcd == wc.events_journaled);
@@ -322,7 +325,7 @@ struct kv_capture {
 };
 
 static int capture_cb(void *vctx, const uint8_t *key, size_t kl, const uint8_t *v, size_t vl, int64_t lease,
-		      int64_t rev)
+                      int64_t rev)
 {
 	(void)rev;
 	struct kv_capture *c = vctx;
@@ -341,8 +344,8 @@ static int capture_cb(void *vctx, const uint8_t *key, size_t kl, const uint8_t *
 static Picmon__Record *get_record(const char *key, struct kv_capture *cap, struct app_pb_arena *arena)
 {
 	memset(cap, 0, sizeof(*cap));
-	pm_status st = app_etcd_range(&probe, (const uint8_t *)key, strlen(key), NULL, 0, 0, false, capture_cb, cap,
-				      NULL, NULL);
+	pm_status st = app_etcd_range(&probe, (const uint8_t *)key, strlen(key), NULL, 0, 0, false,
+	                              capture_cb, cap, NULL, NULL);
 	CHECK(st == PM_OK);
 	if (cap->found != 1) {
 		fprintf(stderr, "key %s not found\n", key);
@@ -374,7 +377,8 @@ static void case_roundtrip(const char *picmon)
 	struct rt_record st = make(RT_REC_STATE, "m1", 1);
 	struct rt_record ev = make(RT_REC_EVENT, "m1", 2);
 	struct rt_record vi = make(RT_REC_VIOLATION, "m1", 3);
-	CHECK(rt_record_ring_push(&ring, &st) && rt_record_ring_push(&ring, &ev) && rt_record_ring_push(&ring, &vi));
+	CHECK(rt_record_ring_push(&ring, &st) && rt_record_ring_push(&ring, &ev) &&
+	      rt_record_ring_push(&ring, &vi));
 	/* Coalescing: 100 samples of one metric become one journal record and one key. */
 	for (int i = 0; i < 100; i++) {
 		struct rt_record m = make(RT_REC_METRIC, "m1", i);
@@ -406,8 +410,9 @@ static void case_roundtrip(const char *picmon)
 	/* {type}/{id}/state: the state change, state lease */
 	(void)snprintf(key, sizeof(key), "%s/state", P);
 	Picmon__Record *m = get_record(key, &cap, &arena);
-	CHECK(m != NULL && m->body_case == PICMON__RECORD__BODY_STATE && strcmp(m->state->to, "Degraded") == 0 &&
-	      strcmp(m->state->reason, "reason 1") == 0 && m->state->duration_ns == 42 && m->state->expected);
+	CHECK(m != NULL && m->body_case == PICMON__RECORD__BODY_STATE &&
+	      strcmp(m->state->to, "Degraded") == 0 && strcmp(m->state->reason, "reason 1") == 0 &&
+	      m->state->duration_ns == 42 && m->state->expected);
 	CHECK(m->resource_type == PICMON__RESOURCE_TYPE__MODEL && strcmp(m->resource, "m1") == 0);
 	CHECK(cap.lease == app_pusher_lease_id(&pusher, APP_RET_STATE, recs[0].real_ns / bucket_ns));
 	int64_t ttl = 0, granted = 0;
@@ -419,11 +424,12 @@ static void case_roundtrip(const char *picmon)
 		m = get_record(key, &cap, &arena);
 		CHECK(m != NULL && m->seq == recs[i].seq);
 		int64_t want_lease = app_pusher_lease_id(&pusher, i == 0 ? APP_RET_STATE : APP_RET_EVENTS,
-							 recs[i].real_ns / bucket_ns);
+		                                         recs[i].real_ns / bucket_ns);
 		CHECK(cap.lease == want_lease);
 	}
-	CHECK(app_etcd_lease_ttl(&probe, app_pusher_lease_id(&pusher, APP_RET_EVENTS, recs[1].real_ns / bucket_ns),
-				 &ttl, &granted) == PM_OK &&
+	CHECK(app_etcd_lease_ttl(&probe,
+	                         app_pusher_lease_id(&pusher, APP_RET_EVENTS, recs[1].real_ns / bucket_ns),
+	                         &ttl, &granted) == PM_OK &&
 	      granted == 90 * 86400);
 	(void)snprintf(key, sizeof(key), "%s/events/%020" PRId64, P, recs[1].real_ns);
 	m = get_record(key, &cap, &arena);
@@ -457,8 +463,9 @@ static void case_roundtrip(const char *picmon)
 	CHECK(etcd_events("/piccolo/monitoring/") == 3);
 	/* picmon get: YAML and JSON decoding of the protobuf values. */
 	if (picmon != NULL) {
-		(void)snprintf(cmd, sizeof(cmd), "%s get --prefix %s --endpoints %s --json | grep -c '\"key\"'", picmon,
-			       P, endpoints);
+		(void)snprintf(cmd, sizeof(cmd),
+		               "%s get --prefix %s --endpoints %s --json | grep -c '\"key\"'", picmon, P,
+		               endpoints);
 		FILE *f = popen(cmd, "r");
 		CHECK(f != NULL);
 		int keys = 0;
@@ -466,8 +473,9 @@ static void case_roundtrip(const char *picmon)
 		CHECK(pclose(f) == 0);
 		printf("picmon get --json: %d keys\n", keys);
 		CHECK(keys == 6);
-		(void)snprintf(cmd, sizeof(cmd), "%s get %s/state --endpoints %s | grep -q 'to: \"Degraded\"'", picmon, P,
-			       endpoints);
+		(void)snprintf(cmd, sizeof(cmd),
+		               "%s get %s/state --endpoints %s | grep -q 'to: \"Degraded\"'", picmon, P,
+		               endpoints);
 		CHECK(system(cmd) == 0);
 	}
 	/* JSON values (value_format: json) under another prefix. */
@@ -480,14 +488,16 @@ static void case_roundtrip(const char *picmon)
 	pump_until_idle();
 	memset(&cap, 0, sizeof(cap));
 	CHECK(app_etcd_range(&probe, (const uint8_t *)"/picmon-json/model/m1/state", 27, NULL, 0, 0, false,
-			     capture_cb, &cap, NULL, NULL) == PM_OK &&
+	                     capture_cb, &cap, NULL, NULL) == PM_OK &&
 	      cap.found == 1);
 	cap.value[cap.value_len < sizeof(cap.value) ? cap.value_len : sizeof(cap.value) - 1] = 0;
 	printf("json value: %s\n", (const char *)cap.value);
 	CHECK(strstr((const char *)cap.value, "\"to\":\"Degraded\"") != NULL);
 	if (picmon != NULL) {
-		(void)snprintf(cmd, sizeof(cmd), "%s get /picmon-json/model/m1/state --endpoints %s --json | grep -q '\"to\":\"Degraded\"'",
-			       picmon, endpoints);
+		(void)snprintf(cmd, sizeof(cmd),
+		               "%s get /picmon-json/model/m1/state --endpoints %s --json | grep -q "
+		               "'\"to\":\"Degraded\"'",
+		               picmon, endpoints);
 		CHECK(system(cmd) == 0);
 	}
 	app_pusher_close(&pusher);
@@ -560,7 +570,8 @@ static void case_quota(void)
 	CHECK(pc.nospace > 0 && pc.alerts == 1);
 	/* The operator frees space: delete, compact, defragment, disarm. */
 	sh("ETCDCTL_API=3 etcdctl --endpoints=%s del --prefix /junk >/dev/null && "
-	   "rev=$(ETCDCTL_API=3 etcdctl --endpoints=%s endpoint status -w json | grep -o '\"revision\":[0-9]*' | "
+	   "rev=$(ETCDCTL_API=3 etcdctl --endpoints=%s endpoint status -w json | grep -o "
+	   "'\"revision\":[0-9]*' | "
 	   "cut -d: -f2) && ETCDCTL_API=3 etcdctl --endpoints=%s compact $rev >/dev/null && "
 	   "ETCDCTL_API=3 etcdctl --endpoints=%s defrag >/dev/null && "
 	   "ETCDCTL_API=3 etcdctl --endpoints=%s alarm disarm >/dev/null",
@@ -604,7 +615,8 @@ static void case_auth(void)
 	start_etcd("");
 	sh("export ETCDCTL_API=3; etcdctl --endpoints=%s user add root:pw >/dev/null && "
 	   "etcdctl --endpoints=%s role add root >/dev/null 2>&1; "
-	   "etcdctl --endpoints=%s user grant-role root root >/dev/null && etcdctl --endpoints=%s auth enable >/dev/null",
+	   "etcdctl --endpoints=%s user grant-role root root >/dev/null && etcdctl --endpoints=%s auth "
+	   "enable >/dev/null",
 	   endpoints, endpoints, endpoints, endpoints);
 	CHECK(setenv("ETCDCTL_USER", "root:pw", 1) == 0); /* for the harness's health checks */
 	setup(NULL, APP_VALUE_PROTOBUF, 0);
@@ -692,14 +704,16 @@ static void case_crash(void)
 		 * fsynced, which may cut a record in half. */
 		char seg[256];
 		uint64_t size = 0;
-		if (round % 2 == 1 && seg_first != 0 && app_journal_seg_path(journal_dir, seg_first, seg, sizeof(seg)) == PM_OK &&
+		if (round % 2 == 1 && seg_first != 0 &&
+		    app_journal_seg_path(journal_dir, seg_first, seg, sizeof(seg)) == PM_OK &&
 		    hal_file_stat_size(seg, &size) == PM_OK && size > seg_synced) {
 			off_t cut = (off_t)(seg_synced + (uint64_t)rand() % (size - seg_synced));
 			CHECK(truncate(seg, cut) == 0);
-			printf("round %d: power loss simulated, segment cut from %" PRIu64 " to %lld bytes\n", round, size,
-			       (long long)cut);
+			printf("round %d: power loss simulated, segment cut from %" PRIu64 " to %lld bytes\n",
+			       round, size, (long long)cut);
 		}
-		/* Every complete record is kept: dense sequence, nothing corrupt, at least what was synced. */
+		/* Every complete record is kept: dense sequence, nothing corrupt, at least what was synced.
+		 */
 		CHECK(app_journal_reader_open(&r, journal_dir, 1, false) == PM_OK);
 		uint64_t n = 0, seq = 0;
 		size_t len = 0;
@@ -709,8 +723,8 @@ static void case_crash(void)
 		}
 		app_journal_reader_close(&r);
 		torn_total += r.torn_bytes;
-		printf("round %d: %" PRIu64 " records readable, %" PRIu64 " fsynced before the kill, torn tail %" PRIu64
-		       " bytes skipped, corrupt %" PRIu64 "\n",
+		printf("round %d: %" PRIu64 " records readable, %" PRIu64
+		       " fsynced before the kill, torn tail %" PRIu64 " bytes skipped, corrupt %" PRIu64 "\n",
 		       round, n, durable, r.torn_bytes, r.corrupt_bytes);
 		CHECK(n >= durable && r.seq_gaps == 0 && r.corrupt_bytes == 0);
 		durable = n; /* the next run continues after the last complete record */
