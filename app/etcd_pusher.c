@@ -526,9 +526,8 @@ static pm_status handle_failure(struct app_pusher *p, pm_status st, pm_ns now)
 			    "etcd database space exceeded: records stay in the journal and are retried");
 		}
 	} else if (st == PM_ERR_NOENT) {
-		invalidate_batch_leases(p); /* a lease expired or etcd lost it: grant again, retry now */
-		p->c.failures++;
-		return st;
+		invalidate_batch_leases(p); /* a lease expired or etcd lost it: granted again on retry */
+		hal_log(HAL_LOG_WARN, "etcd: %s; leases are granted again", p->etcd.last_error);
 	} else {
 		hal_log(HAL_LOG_WARN, "etcd: %s (%s); retrying", pm_status_str(st), p->etcd.last_error);
 	}
