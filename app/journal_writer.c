@@ -206,6 +206,18 @@ pm_status app_writer_init(struct app_writer *w, const struct app_writer_params *
 		hal_log(HAL_LOG_ERROR, "journal: cannot read %s: %s", w->p.journal_dir, pm_status_str(st));
 		return st;
 	}
+	/* Never number below what the pusher already acknowledged (segments removed by hand): it would
+	 * take new records for old ones and skip them. */
+	uint64_t cursor = 0;
+	st = app_journal_read_cursor(w->p.journal_dir, &cursor);
+	if (st != PM_OK) {
+		return st;
+	}
+	if (cursor > last) {
+		hal_log(HAL_LOG_WARN, "journal: cursor %" PRIu64 " is past the last record %" PRIu64 ": continuing after it",
+			cursor, last);
+		last = cursor;
+	}
 	w->next_seq = last + 1;
 	if (w->segs.count > 0 && w->segs.first_seq[w->segs.count - 1] > w->next_seq) {
 		w->next_seq = w->segs.first_seq[w->segs.count - 1];
