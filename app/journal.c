@@ -201,7 +201,8 @@ pm_status app_journal_read_cursor(const char *dir, uint64_t *seq)
 		v = v * 10u + (uint64_t)(buf[i] - '0');
 	}
 	if (i == 0 || i >= got || buf[i] != '\n') {
-		hal_log(HAL_LOG_WARN, "journal: cursor %s is unreadable: the whole journal is pushed again", path);
+		hal_log(HAL_LOG_WARN, "journal: cursor %s is unreadable: the whole journal is pushed again",
+		        path);
 		return PM_OK;
 	}
 	*seq = v;

@@ -214,8 +214,10 @@ pm_status app_writer_init(struct app_writer *w, const struct app_writer_params *
 		return st;
 	}
 	if (cursor > last) {
-		hal_log(HAL_LOG_WARN, "journal: cursor %" PRIu64 " is past the last record %" PRIu64 ": continuing after it",
-			cursor, last);
+		hal_log(HAL_LOG_WARN,
+		        "journal: cursor %" PRIu64 " is past the last record %" PRIu64
+		        ": continuing after it",
+		        cursor, last);
 		last = cursor;
 	}
 	w->next_seq = last + 1;

@@ -1,8 +1,8 @@
 /* Unit tests of the SPSC record ring: order, full-ring drops carried as a gap, and a two-thread run. */
 #include <pthread.h>
 #include <setjmp.h>
-#include <stdatomic.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
