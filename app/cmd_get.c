@@ -37,6 +37,23 @@ static void yaml_scalar(const struct app_json *j, int idx)
 	}
 }
 
+/* Whether a JSON member name can be a plain YAML key (otherwise it is printed double-quoted). */
+static bool plain_key(const char *p, size_t n)
+{
+	if (n == 0) {
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char c = p[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		          c == '_' || (c == '-' && i > 0);
+		if (!ok) {
+			return false;
+		}
+	}
+	return true;
+}
+
 /* Prints the JSON value at idx as a YAML block at `indent`; returns the index after it. */
 static int yaml_value(const struct app_json *j, int idx, int indent, int depth)
 {
@@ -55,7 +72,11 @@ static int yaml_value(const struct app_json *j, int idx, int indent, int depth)
 	for (int m = 0; m < t->size && i < j->count; m++) {
 		printf("%*s", indent, "");
 		if (t->type == JSMN_OBJECT) {
-			printf("%.*s:", j->tok[i].end - j->tok[i].start, j->js + j->tok[i].start);
+			if (plain_key(j->js + j->tok[i].start, (size_t)(j->tok[i].end - j->tok[i].start))) {
+				printf("%.*s:", j->tok[i].end - j->tok[i].start, j->js + j->tok[i].start);
+			} else {
+				printf("\"%.*s\":", j->tok[i].end - j->tok[i].start, j->js + j->tok[i].start);
+			}
 			i++;
 		} else {
 			printf("-");

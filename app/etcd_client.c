@@ -126,7 +126,7 @@ static void rb_i64(struct rb *b, int64_t v)
 static void rb_json_string(struct rb *b, const char *s)
 {
 	rb_raw(b, "\"", 1);
-	for (size_t i = 0; s[i] != '\0' && i < 1024; i++) {
+	for (size_t i = 0; i < 1024 && s[i] != '\0'; i++) {
 		if (s[i] == '"' || s[i] == '\\') {
 			rb_raw(b, "\\", 1);
 		}
@@ -161,7 +161,8 @@ static pm_status map_error(struct app_etcd *e, int http_status)
 	if (message_has(e, "lease not found")) {
 		return PM_ERR_NOENT;
 	}
-	if (http_status == 401 || e->last_code == GRPC_UNAUTHENTICATED) {
+	if (http_status == 401 || e->last_code == GRPC_UNAUTHENTICATED ||
+	    message_has(e, "user name is empty") || message_has(e, "invalid auth token")) {
 		return PM_ERR_PERM;
 	}
 	if (e->last_code == GRPC_UNAVAILABLE || message_has(e, "leader changed") ||
@@ -172,11 +173,12 @@ static pm_status map_error(struct app_etcd *e, int http_status)
 	return PM_ERR_REMOTE;
 }
 
-static pm_status post_once(struct app_etcd *e, const char *path, size_t body_len, int *http_status)
+static pm_status post_once(struct app_etcd *e, const char *path, const char *body, size_t body_len,
+                           int *http_status)
 {
 	struct app_http_conn *conn = &e->conns[e->current];
 	e->c.requests++;
-	pm_status st = app_http_post(conn, path, e->token, e->req, body_len, e->resp, sizeof(e->resp),
+	pm_status st = app_http_post(conn, path, e->token, body, body_len, e->resp, sizeof(e->resp),
 	                             &e->resp_len, http_status);
 	if (st != PM_OK) {
 		(void)snprintf(e->last_error, sizeof(e->last_error), "%.120s: %s", e->p.endpoints[e->current],
@@ -199,17 +201,24 @@ static pm_status post_once(struct app_etcd *e, const char *path, size_t body_len
 	return PM_OK;
 }
 
-/* Sends e->req[0..body_len) to `path`: on transport failures and unavailable members, the next
+/* Sends body[0..body_len) to `path`: on transport failures and unavailable members, the next
  * endpoint in order (each tried once per call); on an expired token, one re-authentication. */
-static pm_status call(struct app_etcd *e, const char *path, size_t body_len)
+static pm_status call_body(struct app_etcd *e, const char *path, const char *body, size_t body_len)
 {
 	bool reauthed = false;
 	pm_status st = PM_ERR_IO;
+	if (e->p.user[0] != '\0' && e->token[0] == '\0' && strcmp(path, "/v3/auth/authenticate") != 0) {
+		/* First call with credentials: get a token before etcd refuses the request. */
+		st = app_etcd_authenticate(e);
+		if (st != PM_OK) {
+			return st;
+		}
+	}
 	size_t failed = 0;
 	size_t tries = e->p.endpoint_count + 2u;
 	for (size_t t = 0; t < tries && failed < e->p.endpoint_count; t++) {
 		int http_status = 0;
-		st = post_once(e, path, body_len, &http_status);
+		st = post_once(e, path, body, body_len, &http_status);
 		if (st == PM_OK) {
 			return PM_OK;
 		}
@@ -218,10 +227,7 @@ static pm_status call(struct app_etcd *e, const char *path, size_t body_len)
 			reauthed = true;
 			e->c.reauths++;
 			/* The request body is in e->req: keep it aside while authenticating. */
-			static char saved[APP_ETCD_REQ_CAP];
-			memcpy(saved, e->req, body_len);
 			pm_status as = app_etcd_authenticate(e);
-			memcpy(e->req, saved, body_len);
 			if (as != PM_OK) {
 				return as;
 			}
@@ -240,6 +246,11 @@ static pm_status call(struct app_etcd *e, const char *path, size_t body_len)
 	}
 	e->c.errors++;
 	return st;
+}
+
+static pm_status call(struct app_etcd *e, const char *path, size_t body_len)
+{
+	return call_body(e, path, e->req, body_len);
 }
 
 static pm_status finish(struct rb *b, size_t *len)
@@ -465,7 +476,10 @@ pm_status app_etcd_lease_ttl(struct app_etcd *e, int64_t id, int64_t *ttl_s, int
 
 pm_status app_etcd_authenticate(struct app_etcd *e)
 {
-	struct rb b = { e->req, sizeof(e->req), 0, false };
+	/* Its own small buffer: authentication happens in the middle of another call whose body is
+	 * in e->req. */
+	char body[512];
+	struct rb b = { body, sizeof(body), 0, false };
 	rb_str(&b, "{\"name\":");
 	rb_json_string(&b, e->p.user);
 	rb_str(&b, ",\"password\":");
@@ -475,7 +489,7 @@ pm_status app_etcd_authenticate(struct app_etcd *e)
 	e->token[0] = '\0';
 	pm_status st = finish(&b, &len);
 	if (st == PM_OK) {
-		st = call(e, "/v3/auth/authenticate", len);
+		st = call_body(e, "/v3/auth/authenticate", body, len);
 	}
 	if (st != PM_OK) {
 		hal_log(HAL_LOG_ERROR, "etcd: authentication as '%s' failed: %s", e->p.user, e->last_error);

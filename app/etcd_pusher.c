@@ -30,46 +30,13 @@ void app_pusher_params_default(struct app_pusher_params *p)
 
 static pm_status cursor_path(const struct app_pusher *p, char *out, size_t cap, bool tmp)
 {
-	int n = snprintf(out, cap, "%s/%s%s", p->p.journal_dir, APP_PUSHER_CURSOR_FILE, tmp ? ".tmp" : "");
+	int n = snprintf(out, cap, "%s/%s%s", p->p.journal_dir, APP_JOURNAL_CURSOR_FILE, tmp ? ".tmp" : "");
 	return (n > 0 && (size_t)n < cap) ? PM_OK : PM_ERR_NOSPACE;
 }
 
 static pm_status load_cursor(struct app_pusher *p, uint64_t *seq)
 {
-	char path[PM_MAX_PATH + 32];
-	*seq = 0;
-	pm_status st = cursor_path(p, path, sizeof(path), false);
-	if (st != PM_OK) {
-		return st;
-	}
-	struct hal_file f = HAL_FILE_CLOSED;
-	st = hal_file_open(&f, path, HAL_FILE_READ);
-	if (st == PM_ERR_NOENT) {
-		return PM_OK; /* first run: from the start */
-	}
-	if (st != PM_OK) {
-		return st;
-	}
-	char buf[32];
-	size_t got = 0;
-	st = hal_file_pread(&f, buf, sizeof(buf) - 1, 0, &got);
-	(void)hal_file_close(&f);
-	if (st != PM_OK) {
-		return st;
-	}
-	buf[got] = '\0';
-	uint64_t v = 0;
-	size_t i = 0;
-	for (; i < got && buf[i] >= '0' && buf[i] <= '9' && i < 20; i++) {
-		v = v * 10u + (uint64_t)(buf[i] - '0');
-	}
-	if (i == 0 || (i < got && buf[i] != '\n')) {
-		hal_log(HAL_LOG_WARN,
-		        "etcd: cursor file %s is unreadable: pushing the journal from its start", path);
-		return PM_OK;
-	}
-	*seq = v;
-	return PM_OK;
+	return app_journal_read_cursor(p->p.journal_dir, seq);
 }
 
 pm_status app_pusher_save_cursor(struct app_pusher *p)
@@ -89,10 +56,10 @@ pm_status app_pusher_save_cursor(struct app_pusher *p)
 	if (st != PM_OK) {
 		return st;
 	}
+	/* No fsync: a cursor that lags after a power loss only makes the pusher write some keys again,
+	 * which is idempotent; an fsync per save would compete with etcd's own for the disk. The
+	 * rename keeps the file either old or new, never half-written. */
 	st = hal_file_append(&f, buf, (size_t)n);
-	if (st == PM_OK) {
-		st = hal_file_fsync(&f);
-	}
 	pm_status cs = hal_file_close(&f);
 	if (st == PM_OK) {
 		st = cs;
@@ -526,9 +493,8 @@ static pm_status handle_failure(struct app_pusher *p, pm_status st, pm_ns now)
 			    "etcd database space exceeded: records stay in the journal and are retried");
 		}
 	} else if (st == PM_ERR_NOENT) {
-		invalidate_batch_leases(p); /* a lease expired or etcd lost it: grant again, retry now */
-		p->c.failures++;
-		return st;
+		invalidate_batch_leases(p); /* a lease expired or etcd lost it: granted again on retry */
+		hal_log(HAL_LOG_WARN, "etcd: %s; leases are granted again", p->etcd.last_error);
 	} else {
 		hal_log(HAL_LOG_WARN, "etcd: %s (%s); retrying", pm_status_str(st), p->etcd.last_error);
 	}

@@ -29,7 +29,7 @@ enum app_retention_class {
 #define APP_PUSHER_MAX_PREFIX 128
 #define APP_PUSHER_MAX_KEY 320
 #define APP_PUSHER_LEASES 16
-#define APP_PUSHER_CURSOR_FILE "etcd.cursor"
+#define APP_PUSHER_CURSOR_FILE APP_JOURNAL_CURSOR_FILE
 
 struct app_pusher_params {
 	char journal_dir[PM_MAX_PATH];

@@ -172,6 +172,43 @@ pm_status app_journal_seg_path(const char *dir, uint64_t first_seq, char *out, s
 	return (n > 0 && (size_t)n < cap) ? PM_OK : PM_ERR_NOSPACE;
 }
 
+pm_status app_journal_read_cursor(const char *dir, uint64_t *seq)
+{
+	char path[PM_MAX_PATH + 32];
+	*seq = 0;
+	int n = snprintf(path, sizeof(path), "%s/%s", dir, APP_JOURNAL_CURSOR_FILE);
+	if (n <= 0 || (size_t)n >= sizeof(path)) {
+		return PM_ERR_NOSPACE;
+	}
+	struct hal_file f = HAL_FILE_CLOSED;
+	pm_status st = hal_file_open(&f, path, HAL_FILE_READ);
+	if (st == PM_ERR_NOENT) {
+		return PM_OK; /* first run */
+	}
+	if (st != PM_OK) {
+		return st;
+	}
+	char buf[32];
+	size_t got = 0;
+	st = hal_file_pread(&f, buf, sizeof(buf) - 1, 0, &got);
+	(void)hal_file_close(&f);
+	if (st != PM_OK) {
+		return st;
+	}
+	uint64_t v = 0;
+	size_t i = 0;
+	for (; i < got && i < 20 && buf[i] >= '0' && buf[i] <= '9'; i++) {
+		v = v * 10u + (uint64_t)(buf[i] - '0');
+	}
+	if (i == 0 || i >= got || buf[i] != '\n') {
+		hal_log(HAL_LOG_WARN, "journal: cursor %s is unreadable: the whole journal is pushed again",
+		        path);
+		return PM_OK;
+	}
+	*seq = v;
+	return PM_OK;
+}
+
 /* ---- reader ---- */
 
 static pm_status reader_open_segment(struct app_journal_reader *r, size_t index)

@@ -51,6 +51,13 @@ pm_status app_journal_list(const char *dir, struct app_journal_segments *segs);
 /* "dir/%016llx.pmj" */
 pm_status app_journal_seg_path(const char *dir, uint64_t first_seq, char *out, size_t cap);
 
+/* The pusher's cursor: the last sequence number etcd acknowledged, as decimal text in this file of the
+ * journal directory. The writer reads it too, so that sequence numbers never restart below it. */
+#define APP_JOURNAL_CURSOR_FILE "etcd.cursor"
+
+/* Reads the cursor of `dir`; 0 when there is none (or it is unreadable: a warning, push everything). */
+pm_status app_journal_read_cursor(const char *dir, uint64_t *seq);
+
 /* ---- reader ---- */
 
 struct app_journal_reader {

@@ -109,11 +109,14 @@ static pm_status open_segment(struct app_writer *w, uint64_t first)
 }
 
 /* Finds the last complete record of the journal, from the newest segment backwards. */
-static pm_status find_last_seq(struct app_writer *w, uint64_t *last)
+static pm_status find_last_seq(struct app_writer *w, uint64_t *last, pm_ns *last_real)
 {
 	static struct app_journal_reader reader; /* writer-thread only; too big for the stack */
 	static uint8_t payload[APP_JOURNAL_MAX_PAYLOAD];
+	static struct app_pb_arena arena;
+	app_pb_arena_init(&arena);
 	*last = 0;
+	*last_real = 0;
 	for (size_t k = w->segs.count; k > 0; k--) {
 		uint64_t first = w->segs.first_seq[k - 1];
 		pm_status st = app_journal_reader_open(&reader, w->p.journal_dir, first, false);
@@ -128,6 +131,11 @@ static pm_status find_last_seq(struct app_writer *w, uint64_t *last)
 			st = app_journal_reader_next(&reader, &seq, payload, sizeof(payload), &len);
 			if (st != PM_OK) {
 				break;
+			}
+			struct rt_record rec;
+			if (app_record_unpack(payload, len, &arena, &rec) == PM_OK &&
+			    rec.real_ns > *last_real) {
+				*last_real = rec.real_ns;
 			}
 		}
 		app_journal_reader_close(&reader);
@@ -192,10 +200,25 @@ pm_status app_writer_init(struct app_writer *w, const struct app_writer_params *
 		}
 	}
 	uint64_t last = 0;
-	st = find_last_seq(w, &last);
+	/* Event keys are named by real_ns: continue after the last one even if the clock went back. */
+	st = find_last_seq(w, &last, &w->last_real_ns);
 	if (st != PM_OK) {
 		hal_log(HAL_LOG_ERROR, "journal: cannot read %s: %s", w->p.journal_dir, pm_status_str(st));
 		return st;
+	}
+	/* Never number below what the pusher already acknowledged (segments removed by hand): it would
+	 * take new records for old ones and skip them. */
+	uint64_t cursor = 0;
+	st = app_journal_read_cursor(w->p.journal_dir, &cursor);
+	if (st != PM_OK) {
+		return st;
+	}
+	if (cursor > last) {
+		hal_log(HAL_LOG_WARN,
+		        "journal: cursor %" PRIu64 " is past the last record %" PRIu64
+		        ": continuing after it",
+		        cursor, last);
+		last = cursor;
 	}
 	w->next_seq = last + 1;
 	if (w->segs.count > 0 && w->segs.first_seq[w->segs.count - 1] > w->next_seq) {

@@ -287,7 +287,7 @@ static void jb_fmt_u64(struct jb *b, uint64_t v)
 static void jb_quoted(struct jb *b, const char *s)
 {
 	jb_raw(b, "\"", 1);
-	for (size_t i = 0; s != NULL && s[i] != '\0' && i < 4096; i++) {
+	for (size_t i = 0; s != NULL && i < 4096 && s[i] != '\0'; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '"' || c == '\\') {
 			char esc[2] = { '\\', (char)c };

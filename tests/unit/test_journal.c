@@ -280,6 +280,25 @@ static void test_size_bound(void **state)
 	remove_dir(dir);
 }
 
+static void test_numbering_continues_after_cursor(void **state)
+{
+	(void)state;
+	char dir[64];
+	make_dir(dir, sizeof(dir));
+	char path[128];
+	(void)snprintf(path, sizeof(path), "%s/%s", dir, APP_JOURNAL_CURSOR_FILE);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "500\n");
+	assert_int_equal(fclose(f), 0);
+	init_writer(dir, 1u << 20);
+	struct rt_record e = make_rec(RT_REC_EVENT, "m", 1);
+	assert_int_equal(app_writer_append(&writer, &e, 0), PM_OK);
+	assert_int_equal(app_writer_close(&writer, 0), PM_OK);
+	assert_int_equal(read_all(dir, 501, NULL, 0), 1);
+	remove_dir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_torn_tail_and_restart),
 		cmocka_unit_test(test_corruption_in_the_middle),
 		cmocka_unit_test(test_size_bound),
+		cmocka_unit_test(test_numbering_continues_after_cursor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

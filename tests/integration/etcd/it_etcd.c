@@ -610,6 +610,37 @@ static void case_cluster(void)
 	cleanup();
 }
 
+static void case_auth(void)
+{
+	start_etcd("");
+	sh("export ETCDCTL_API=3; etcdctl --endpoints=%s user add root:pw >/dev/null && "
+	   "etcdctl --endpoints=%s role add root >/dev/null 2>&1; "
+	   "etcdctl --endpoints=%s user grant-role root root >/dev/null && etcdctl --endpoints=%s auth "
+	   "enable >/dev/null",
+	   endpoints, endpoints, endpoints, endpoints);
+	CHECK(setenv("ETCDCTL_USER", "root:pw", 1) == 0); /* for the harness's health checks */
+	setup(NULL, APP_VALUE_PROTOBUF, 0);
+	/* Credentials for the pusher and the probe; tokens are fetched on the first 401. */
+	(void)snprintf(pusher.etcd.p.user, sizeof(pusher.etcd.p.user), "root");
+	(void)snprintf(pusher.etcd.p.password, sizeof(pusher.etcd.p.password), "pw");
+	probe.p = pusher.etcd.p;
+	atomic_store(&produce_rate, 1000);
+	start_threads();
+	sleep_s(1.0);
+	/* A restarted etcd forgets its simple tokens: 401 / code 16, authenticate again. */
+	sh("%s kill %s 0 && %s restart %s 0", PICMON_HARNESS, etcd_dir, PICMON_HARNESS, etcd_dir);
+	printf("etcd restarted: tokens invalid\n");
+	sleep_s(1.0);
+	atomic_store(&produce_rate, 0);
+	sleep_s(0.1);
+	stop_threads();
+	app_etcd_close(&probe);
+	finish_and_count("auth");
+	printf("re-authentications: %" PRIu64 "\n", pusher.etcd.c.reauths);
+	CHECK(pusher.etcd.c.reauths >= 1);
+	cleanup();
+}
+
 /* Journal crash test: a child appends and fsyncs; the parent kills it -9 at random moments. */
 static void crash_child(const char *dir, int fd)
 {
@@ -705,7 +736,7 @@ static void case_crash(void)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: it_etcd roundtrip|sigstop|kill9|quota|cluster|crash [picmon]\n");
+		fprintf(stderr, "usage: it_etcd roundtrip|sigstop|kill9|quota|cluster|auth|crash [picmon]\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -721,6 +752,8 @@ int main(int argc, char **argv)
 		case_quota();
 	} else if (strcmp(c, "cluster") == 0) {
 		case_cluster();
+	} else if (strcmp(c, "auth") == 0) {
+		case_auth();
 	} else if (strcmp(c, "crash") == 0) {
 		case_crash();
 	} else {
