@@ -82,15 +82,17 @@ static pm_status start_thread(struct app_run *run, struct hal_thread_ctl *t, con
 	bool want_pin = hal_cpuset_count(&attr.cpus) > 0;
 	if ((want_rt && !t->grant.policy_granted) || (want_pin && !t->grant.affinity_granted)) {
 		char msg[RT_REC_TEXT];
-		(void)snprintf(msg, sizeof(msg), "%s thread: %s %d %s, CPUs %s %s; running degraded", name,
+		(void)snprintf(msg, sizeof(msg), "%s thread: %s %d %s, CPUs %s %s (%s)", name,
 		               hal_sched_policy_name((int)attr.policy), attr.priority,
 		               t->grant.policy_granted ? "granted" : "refused", cpus,
-		               t->grant.affinity_granted ? "granted" : "refused");
-		hal_log(HAL_LOG_WARN, "%s (%s)", msg,
-		        pm_status_str(t->grant.policy_granted ? t->grant.affinity_status
-		                                              : t->grant.policy_status));
+		               t->grant.affinity_granted ? "granted" : "refused",
+		               pm_status_str(t->grant.policy_granted ? t->grant.affinity_status
+		                                                     : t->grant.policy_status));
 		app_run_emit_event(run, &run->main_ring, RT_RES_NODE, "picmon", "rt-degraded", RT_SEV_WARNING,
 		                   msg);
+		size_t used = strlen(run->degraded);
+		(void)snprintf(run->degraded + used, sizeof(run->degraded) - used, "%s%s",
+		               used > 0 ? "; " : "", msg);
 	}
 	return PM_OK;
 }
@@ -374,6 +376,11 @@ int app_run_main(const struct app_run_options *opt)
 	ok = ok && start_thread(run, &run->sup_thread, &run->cfg.monitor.supervisor, "pm-supervisor",
 	                        app_run_supervisor_thread) == PM_OK;
 	run->sup_grant = run->sup_thread.grant;
+	if (run->degraded[0] != '\0') {
+		/* Said once, for all threads: the monitor keeps working with what the kernel granted. */
+		hal_log(HAL_LOG_WARN, "real-time scheduling not fully granted, running degraded: %s",
+		        run->degraded);
+	}
 	run->rt_granted =
 	    ok && run->sup_thread.grant.policy_granted && run->sup_thread.grant.affinity_granted;
 

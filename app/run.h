@@ -128,6 +128,7 @@ struct app_run {
 	struct hal_thread_grant sup_grant;
 	bool rt_granted; /* the supervisor got its policy and affinity */
 	bool mem_locked;
+	char degraded[512];       /* what the kernel refused, for the one warning and the summary */
 	volatile int stop_signal; /* set by SIGINT/SIGTERM */
 	_Atomic int stop_rt;      /* supervisor and sampler stop */
 	_Atomic int stop_writer;  /* writer drains and stops */

@@ -113,6 +113,12 @@ static void write_monitor(struct app_run *run, struct rt_jw *w)
 	write_cpus(w, &run->sup_thread.attr.cpus);
 	rt_jw_key(w, "memoryLocked");
 	rt_jw_bool(w, run->mem_locked);
+	rt_jw_key(w, "degraded");
+	if (run->degraded[0] != '\0') {
+		rt_jw_string(w, run->degraded);
+	} else {
+		rt_jw_null(w);
+	}
 	rt_jw_end_object(w);
 	rt_jw_key(w, "ringDrops");
 	rt_jw_u64(w, ring_drops(run));

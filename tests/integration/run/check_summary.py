@@ -39,6 +39,10 @@ elif case == "crash":
     expect(model["crashes"] >= 1, f"crash seen: {model['crashes']}")
     expect(model["restarts"] == 1, f"restarted once by the recovery policy: {model['restarts']}")
     expect(any(t["to"] in ("loaded", "loading") for t in model["transitions"][1:]), "running again after restart")
+elif case == "degraded":
+    rt = summary["monitor"]["rt"]
+    expect(not rt["granted"] and rt["degraded"], f"degraded mode recorded: {rt}")
+    expect(model["jobs"] == report["jobs"], f"still supervised: jobs {model['jobs']} == {report['jobs']}")
 elif case == "hang":
     expect(sm["aliveFailureCount"] >= 1, f"missing activations detected: {sm['aliveFailureCount']}")
     expect(model["worstDetectionDelay"]["alive"] <= tick + latency_max + 0.05,

@@ -2,7 +2,7 @@
 # Integration tests of `picmon run` with real processes: picmon-simload --rt plays a time-critical
 # Model through the client library and injects faults; the monitor's summary must equal what the
 # client observed itself (deadline misses, budget overruns, jobs) and detect within one tick.
-# Usage: run_it.sh PICMON SIMLOAD CASE   (CASE: faults | crash | hang)
+# Usage: run_it.sh PICMON SIMLOAD CASE   (CASE: faults | crash | hang | degraded)
 set -euo pipefail
 picmon=$1; simload=$2; case=$3
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,7 +17,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$picmon" run -c "$here/cfg/probe.yaml" --flush-grace 1 --journal "$work/journal" --summary-json "$work/summary.json" \
+wrap=()
+# degraded: the kernel refuses SCHED_FIFO (no CAP_SYS_NICE); the monitor must say so once and go on.
+[ "$case" = degraded ] && wrap=(setpriv --inh-caps=-sys_nice --bounding-set=-sys_nice)
+"${wrap[@]}" "$picmon" run -c "$here/cfg/probe.yaml" --flush-grace 1 --journal "$work/journal" --summary-json "$work/summary.json" \
   --duration 60 >"$work/run.out" 2>"$work/run.err" &
 mon_pid=$!
 # the monitor creates the segment at init; wait for it (bounded)
@@ -34,6 +37,10 @@ case "$case" in
     "$simload" --rt rt-probe --period 10ms --deadline 8ms --exec 2ms --crash-after 2 \
       --report-json "$work/report.json" 2>"$work/sim.err" || true
     sleep 5 ;;
+  degraded)
+    "$simload" --rt rt-probe --period 10ms --deadline 8ms --exec 2ms --duration 3 \
+      --report-json "$work/report.json" 2>"$work/sim.err"
+    sleep 0.3 ;;
   hang)
     "$simload" --rt rt-probe --period 10ms --deadline 8ms --exec 2ms --hang-after 2 --duration 4 \
       --report-json "$work/report.json" 2>"$work/sim.err" || true
@@ -43,4 +50,9 @@ kill -TERM "$mon_pid"
 wait "$mon_pid" || { echo "FAIL: picmon run exited $?"; cat "$work/run.err"; exit 1; }
 mon_pid=""
 cat "$work/run.out"
+if [ "$case" = degraded ]; then
+  n=$(grep -c 'running degraded' "$work/run.err" || true)
+  echo "degraded warnings on stderr: $n"
+  [ "$n" = 1 ] || { echo "FAIL: expected exactly one degraded warning"; cat "$work/run.err"; exit 1; }
+fi
 python3 "$here/check_summary.py" "$case" "$work/summary.json" "$work/report.json"
