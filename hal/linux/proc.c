@@ -59,7 +59,7 @@ static pm_status list_dir(int dirfd, int32_t *pids, size_t cap, size_t *count)
 	size_t n = 0;
 	pm_status result = PM_OK;
 	for (int calls = 0; calls < DENTS_MAX_CALLS; calls++) {
-		int64_t got = hal_sys.getdents64(dirfd, buf, sizeof(buf));
+		int64_t got = hal_sys.dents(dirfd, buf, sizeof(buf));
 		if (got == -EINTR) {
 			continue;
 		}
