@@ -39,8 +39,8 @@ static volatile int g_stop;
 static void aff_usage(FILE *f)
 {
 	fprintf(f, "usage: picmon affinity PID [--analyze SECONDS] [--apply] [--threads]\n"
-		   "  analyze the workload for SECONDS (default 10), classify it, recommend CPUs;\n"
-		   "  --apply sets the recommendation on the process (--threads: on every thread)\n");
+	           "  analyze the workload for SECONDS (default 10), classify it, recommend CPUs;\n"
+	           "  --apply sets the recommendation on the process (--threads: on every thread)\n");
 }
 
 static int parse_pid(const char *s, int32_t *pid)
@@ -88,8 +88,9 @@ static uint32_t open_threads(const struct hal_procfs *fs, int32_t pid, uint32_t 
 		struct aff_thread *t = &g_thr[k];
 		memset(t, 0, sizeof(*t));
 		t->perf.refs_fd = t->perf.misses_fd = -1;
-		if (hal_thread_open(fs, pid, g_tids[i], HAL_THREAD_STAT | HAL_THREAD_SCHEDSTAT | HAL_THREAD_SCHED, &t->h,
-				    &t->s[0]) != PM_OK) {
+		if (hal_thread_open(fs, pid, g_tids[i],
+		                    HAL_THREAD_STAT | HAL_THREAD_SCHEDSTAT | HAL_THREAD_SCHED, &t->h,
+		                    &t->s[0]) != PM_OK) {
 			continue;
 		}
 		t->alive = 1;
@@ -125,7 +126,9 @@ int app_cmd_affinity(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--analyze") == 0 && i + 1 < argc) {
 			if (!parse_seconds(argv[++i], &duration)) {
-				fprintf(stderr, "picmon: affinity: --analyze wants seconds (0.1..86400), got '%s'\n", argv[i]);
+				fprintf(stderr,
+				        "picmon: affinity: --analyze wants seconds (0.1..86400), got '%s'\n",
+				        argv[i]);
 				return APP_EXIT_USAGE;
 			}
 		} else if (strcmp(argv[i], "--apply") == 0) {
@@ -141,7 +144,9 @@ int app_cmd_affinity(int argc, char **argv)
 				return APP_EXIT_FAILURE;
 			}
 		} else {
-			fprintf(stderr, "picmon: affinity: unknown option '%s' (try 'picmon affinity --help')\n", argv[i]);
+			fprintf(stderr,
+			        "picmon: affinity: unknown option '%s' (try 'picmon affinity --help')\n",
+			        argv[i]);
 			return APP_EXIT_USAGE;
 		}
 	}
@@ -165,7 +170,7 @@ int app_cmd_affinity(int argc, char **argv)
 	st = hal_proc_open(&fs, pid, HAL_PROC_STAT | HAL_PROC_STATUS | HAL_PROC_SCHED, &proc, &ps[0]);
 	if (st != PM_OK) {
 		fprintf(stderr, "picmon: affinity: process %d: %s\n", pid,
-			st == PM_ERR_GONE ? "no such process" : pm_status_str(st));
+		        st == PM_ERR_GONE ? "no such process" : pm_status_str(st));
 		goto out;
 	}
 	if ((st = hal_topology_read(&fs, &g_topo)) != PM_OK) {
@@ -182,12 +187,13 @@ int app_cmd_affinity(int argc, char **argv)
 	nthr = open_threads(&fs, pid, &perf_ok, &perf_err);
 	struct hal_cpuset before;
 	if ((st = hal_affinity_get(pid, &before)) != PM_OK) {
-		fprintf(stderr, "picmon: affinity: cannot read the affinity of %d: %s\n", pid, pm_status_str(st));
+		fprintf(stderr, "picmon: affinity: cannot read the affinity of %d: %s\n", pid,
+		        pm_status_str(st));
 		goto out;
 	}
 	(void)hal_term_catch_stop(&g_stop);
 	fprintf(stderr, "picmon: affinity: analysing process %d (%s) for %.1f s...\n", pid, ps[0].stat.comm,
-		(double)duration / 1e9);
+	        (double)duration / 1e9);
 	struct rt_workload_acc acc;
 	rt_workload_acc_init(&acc);
 	int64_t step = duration >= 2 * INT64_C(1000000000) ? INT64_C(1000000000) : duration / 2;
@@ -205,8 +211,8 @@ int app_cmd_affinity(int argc, char **argv)
 			break;
 		}
 		double cpu = rt_cpu_percent_ticks(ps[cur].stat.utime + ps[cur].stat.stime,
-						  ps[nx].stat.utime + ps[nx].stat.stime, ps[nx].mono_ns - ps[cur].mono_ns,
-						  fs.clk_tck);
+		                                  ps[nx].stat.utime + ps[nx].stat.stime,
+		                                  ps[nx].mono_ns - ps[cur].mono_ns, fs.clk_tck);
 		uint64_t migr = 0;
 		bool measured = true;
 		uint32_t with_sched = 0;
@@ -230,8 +236,10 @@ int app_cmd_affinity(int argc, char **argv)
 		if (with_sched == 0) {
 			/* No /proc/PID/task/TID/sched (CONFIG_SCHED_DEBUG off): the seed's proxy. */
 			measured = false;
-			uint64_t a = ps[cur].status.voluntary_ctxt_switches + ps[cur].status.nonvoluntary_ctxt_switches;
-			uint64_t b = ps[nx].status.voluntary_ctxt_switches + ps[nx].status.nonvoluntary_ctxt_switches;
+			uint64_t a = ps[cur].status.voluntary_ctxt_switches +
+			             ps[cur].status.nonvoluntary_ctxt_switches;
+			uint64_t b =
+			    ps[nx].status.voluntary_ctxt_switches + ps[nx].status.nonvoluntary_ctxt_switches;
 			migr = b >= a ? b - a : 0;
 		}
 		rt_workload_acc_add(&acc, cpu, migr, measured);
@@ -253,7 +261,7 @@ int app_cmd_affinity(int argc, char **argv)
 	}
 	if (acc.n == 0) {
 		fprintf(stderr, "picmon: affinity: process %d %s before a sample was taken\n", pid,
-			gone ? "exited" : "analysis stopped");
+		        gone ? "exited" : "analysis stopped");
 		goto out;
 	}
 	struct rt_workload_analysis an;
@@ -263,30 +271,35 @@ int app_cmd_affinity(int argc, char **argv)
 	}
 	struct hal_cpuset rec;
 	const char *why = "";
-	if ((st = rt_affinity_recommend(&g_topo, an.type, ps[cur].stat.processor, si_ok ? g_busy : NULL, &rec, &why)) !=
-	    PM_OK) {
+	if ((st = rt_affinity_recommend(&g_topo, an.type, ps[cur].stat.processor, si_ok ? g_busy : NULL, &rec,
+	                                &why)) != PM_OK) {
 		fprintf(stderr, "picmon: affinity: no recommendation: %s\n", pm_status_str(st));
 		goto out;
 	}
 	struct app_text t;
 	app_text_init(&t, g_doc, sizeof(g_doc));
 	char list[512];
-	app_text_printf(&t, "process %d (%s), %u threads, analysed %.1f s (%u samples)%s\n", pid, ps[cur].stat.comm,
-			nthr, (double)elapsed / 1e9, an.samples, gone ? ", exited during the analysis" : "");
-	app_text_printf(&t, "  cpu: avg %.1f %%, max %.1f %%, variance %.1f\n", an.avg_cpu, an.max_cpu, an.cpu_variance);
-	app_text_printf(&t, "  migrations: %llu total, %.2f/s (%s)\n", (unsigned long long)an.total_migrations,
-			an.migration_rate,
-			an.migrations_estimated ? "estimated from context switches: no per-thread sched file"
-						: "measured: se.nr_migrations of every thread");
+	app_text_printf(&t, "process %d (%s), %u threads, analysed %.1f s (%u samples)%s\n", pid,
+	                ps[cur].stat.comm, nthr, (double)elapsed / 1e9, an.samples,
+	                gone ? ", exited during the analysis" : "");
+	app_text_printf(&t, "  cpu: avg %.1f %%, max %.1f %%, variance %.1f\n", an.avg_cpu, an.max_cpu,
+	                an.cpu_variance);
+	app_text_printf(&t, "  migrations: %llu total, %.2f/s (%s)\n",
+	                (unsigned long long)an.total_migrations, an.migration_rate,
+	                an.migrations_estimated ? "estimated from context switches: no per-thread sched file"
+	                                        : "measured: se.nr_migrations of every thread");
 	if (an.cache_estimated) {
-		app_text_printf(&t, "  cache-miss ratio: %.2f (estimated with the seed's heuristic: perf_event_open %s)\n",
-				an.cache_miss_ratio, pm_status_str(perf_err));
+		app_text_printf(
+		    &t,
+		    "  cache-miss ratio: %.2f (estimated with the seed's heuristic: perf_event_open %s)\n",
+		    an.cache_miss_ratio, pm_status_str(perf_err));
 	} else {
-		app_text_printf(&t, "  cache-miss ratio: %.3f (measured: %llu misses / %llu references, %u threads)\n",
-				an.cache_miss_ratio, (unsigned long long)misses, (unsigned long long)refs, perf_ok);
+		app_text_printf(
+		    &t, "  cache-miss ratio: %.3f (measured: %llu misses / %llu references, %u threads)\n",
+		    an.cache_miss_ratio, (unsigned long long)misses, (unsigned long long)refs, perf_ok);
 	}
 	app_text_printf(&t, "  workload type: %s%s\n", rt_workload_name(an.type),
-			(an.cache_estimated || an.migrations_estimated) ? " (estimated inputs)" : "");
+	                (an.cache_estimated || an.migrations_estimated) ? " (estimated inputs)" : "");
 	(void)hal_format_cpulist(&before, list, sizeof(list));
 	app_text_printf(&t, "  current affinity: %s\n", list);
 	(void)hal_format_cpulist(&rec, list, sizeof(list));
@@ -299,19 +312,21 @@ int app_cmd_affinity(int argc, char **argv)
 		struct hal_sched_apply res;
 		st = hal_affinity_set_process(&fs, pid, &rec, &res);
 		if (st != PM_OK) {
-			fprintf(stderr, "picmon: affinity: cannot set the affinity of %d: %s\n", pid, pm_status_str(st));
+			fprintf(stderr, "picmon: affinity: cannot set the affinity of %d: %s\n", pid,
+			        pm_status_str(st));
 			rc = APP_EXIT_FAILURE;
 		} else {
-			app_text_printf(&t, "  applied to %u of %u threads (%u exited meanwhile, %u failed%s%s)\n", res.applied,
-					res.threads, res.vanished, res.failed, res.failed > 0 ? ": " : "",
-					res.failed > 0 ? pm_status_str(res.first_error) : "");
+			app_text_printf(
+			    &t, "  applied to %u of %u threads (%u exited meanwhile, %u failed%s%s)\n",
+			    res.applied, res.threads, res.vanished, res.failed, res.failed > 0 ? ": " : "",
+			    res.failed > 0 ? pm_status_str(res.first_error) : "");
 			rc = res.failed > 0 ? APP_EXIT_FAILURE : APP_EXIT_OK;
 		}
 	} else if (apply) {
 		st = hal_affinity_set(pid, &rec);
 		if (st != PM_OK) {
 			fprintf(stderr, "picmon: affinity: cannot set the affinity of %d: %s\n", pid,
-				st == PM_ERR_GONE ? "no such process" : pm_status_str(st));
+			        st == PM_ERR_GONE ? "no such process" : pm_status_str(st));
 			rc = APP_EXIT_FAILURE;
 		} else {
 			app_text_printf(&t, "  applied to thread %d (use --threads for every thread)\n", pid);

@@ -141,9 +141,9 @@ static uint64_t rss_kb(const struct app_proc_entry *e)
 
 static void row_header(struct app_text *t, const char *eol)
 {
-	app_text_printf(t, "%7s %7s S %6s %9s %9s %4s %4s %4s %9s %9s %7s %-17s %s%s\n", "PID", "PPID", "CPU%",
-			"RSS(KiB)", "VSZ(KiB)", "THR", "FDS", "CHLD", "RD(B/s)", "WR(B/s)", "IOPS", "CLASS", "COMMAND",
-			eol);
+	app_text_printf(t, "%7s %7s S %6s %9s %9s %4s %4s %4s %9s %9s %7s %-17s %s%s\n", "PID", "PPID",
+	                "CPU%", "RSS(KiB)", "VSZ(KiB)", "THR", "FDS", "CHLD", "RD(B/s)", "WR(B/s)", "IOPS",
+	                "CLASS", "COMMAND", eol);
 }
 
 static void row(struct app_text *t, const struct app_proc_entry *e, const char *eol)
@@ -168,10 +168,10 @@ static void row(struct app_text *t, const struct app_proc_entry *e, const char *
 		(void)snprintf(wr, sizeof(wr), "-");
 		(void)snprintf(ops, sizeof(ops), "-");
 	}
-	app_text_printf(t, "%7d %7d %c %6.1f %9llu %9llu %4d %4s %4u %9s %9s %7s %-17s %s%s\n", e->h.pid, s->stat.ppid,
-			s->stat.state, e->rates.cpu_percent, (unsigned long long)rss_kb(e),
-			(unsigned long long)(s->stat.vsize / 1024u), s->stat.num_threads, fds, e->children, rd, wr, ops,
-			rt_proc_class_name(e->cls), s->stat.comm, eol);
+	app_text_printf(t, "%7d %7d %c %6.1f %9llu %9llu %4d %4s %4u %9s %9s %7s %-17s %s%s\n", e->h.pid,
+	                s->stat.ppid, s->stat.state, e->rates.cpu_percent, (unsigned long long)rss_kb(e),
+	                (unsigned long long)(s->stat.vsize / 1024u), s->stat.num_threads, fds, e->children,
+	                rd, wr, ops, rt_proc_class_name(e->cls), s->stat.comm, eol);
 }
 
 static void json_row(struct app_text *t, const struct app_proc_entry *e, int first)
@@ -179,12 +179,14 @@ static void json_row(struct app_text *t, const struct app_proc_entry *e, int fir
 	const struct hal_proc_sample *s = app_proc_latest(e);
 	int io_ok = (e->rates.valid & HAL_PROC_IO) != 0;
 	char state[2] = { s->stat.state, '\0' };
-	app_text_printf(t, "%s\n  {\"pid\":%d,\"ppid\":%d,\"state\":", first ? "" : ",", e->h.pid, s->stat.ppid);
+	app_text_printf(t, "%s\n  {\"pid\":%d,\"ppid\":%d,\"state\":", first ? "" : ",", e->h.pid,
+	                s->stat.ppid);
 	app_text_json_string(t, state);
 	app_text_printf(t, ",\"comm\":");
 	app_text_json_string(t, s->stat.comm);
-	app_text_printf(t, ",\"cpu_percent\":%.2f,\"rss_kb\":%llu,\"vsz_kb\":%llu,\"threads\":%d,", e->rates.cpu_percent,
-			(unsigned long long)rss_kb(e), (unsigned long long)(s->stat.vsize / 1024u), s->stat.num_threads);
+	app_text_printf(t, ",\"cpu_percent\":%.2f,\"rss_kb\":%llu,\"vsz_kb\":%llu,\"threads\":%d,",
+	                e->rates.cpu_percent, (unsigned long long)rss_kb(e),
+	                (unsigned long long)(s->stat.vsize / 1024u), s->stat.num_threads);
 	if (s->fd_count >= 0) {
 		app_text_printf(t, "\"fds\":%d,", s->fd_count);
 	} else {
@@ -192,22 +194,26 @@ static void json_row(struct app_text *t, const struct app_proc_entry *e, int fir
 	}
 	app_text_printf(t, "\"children\":%u,", e->children);
 	if (io_ok) {
-		app_text_printf(t,
-				"\"io_read_bytes_per_s\":%.1f,\"io_write_bytes_per_s\":%.1f,\"io_rchar_per_s\":%.1f,"
-				"\"io_wchar_per_s\":%.1f,\"io_ops_per_s\":%.1f,",
-				e->rates.read_bytes_s, e->rates.write_bytes_s, e->rates.rchar_s, e->rates.wchar_s,
-				e->rates.io_ops_s);
+		app_text_printf(
+		    t,
+		    "\"io_read_bytes_per_s\":%.1f,\"io_write_bytes_per_s\":%.1f,\"io_rchar_per_s\":%.1f,"
+		    "\"io_wchar_per_s\":%.1f,\"io_ops_per_s\":%.1f,",
+		    e->rates.read_bytes_s, e->rates.write_bytes_s, e->rates.rchar_s, e->rates.wchar_s,
+		    e->rates.io_ops_s);
 	} else {
-		app_text_printf(t, "\"io_read_bytes_per_s\":null,\"io_write_bytes_per_s\":null,\"io_rchar_per_s\":null,"
-				   "\"io_wchar_per_s\":null,\"io_ops_per_s\":null,");
+		app_text_printf(
+		    t, "\"io_read_bytes_per_s\":null,\"io_write_bytes_per_s\":null,\"io_rchar_per_s\":null,"
+		       "\"io_wchar_per_s\":null,\"io_ops_per_s\":null,");
 	}
-	app_text_printf(t, "\"ctxsw_per_s\":%.1f,\"class\":\"%s\"}", e->rates.ctxsw_s, rt_proc_class_name(e->cls));
+	app_text_printf(t, "\"ctxsw_per_s\":%.1f,\"class\":\"%s\"}", e->rates.ctxsw_s,
+	                rt_proc_class_name(e->cls));
 }
 
 static void ps_usage(FILE *f)
 {
-	fprintf(f, "usage: picmon ps [--json] [--interval MS] [--root DIR]\n"
-		   "  one snapshot of all processes; CPU%% and rates over two samples MS apart (default 200)\n");
+	fprintf(f,
+	        "usage: picmon ps [--json] [--interval MS] [--root DIR]\n"
+	        "  one snapshot of all processes; CPU%% and rates over two samples MS apart (default 200)\n");
 }
 
 int app_cmd_ps(int argc, char **argv)
@@ -220,7 +226,9 @@ int app_cmd_ps(int argc, char **argv)
 			json = 1;
 		} else if (strcmp(argv[i], "--interval") == 0 && i + 1 < argc) {
 			if (!parse_uint(argv[++i], 60000, &interval_ms) || interval_ms == 0) {
-				fprintf(stderr, "picmon: ps: --interval wants milliseconds 1..60000, got '%s'\n", argv[i]);
+				fprintf(stderr,
+				        "picmon: ps: --interval wants milliseconds 1..60000, got '%s'\n",
+				        argv[i]);
 				return APP_EXIT_USAGE;
 			}
 		} else if (strcmp(argv[i], "--root") == 0 && i + 1 < argc) {
@@ -229,13 +237,15 @@ int app_cmd_ps(int argc, char **argv)
 			ps_usage(stdout);
 			return APP_EXIT_OK;
 		} else {
-			fprintf(stderr, "picmon: ps: unknown option '%s' (try 'picmon ps --help')\n", argv[i]);
+			fprintf(stderr, "picmon: ps: unknown option '%s' (try 'picmon ps --help')\n",
+			        argv[i]);
 			return APP_EXIT_USAGE;
 		}
 	}
 	pm_status st = open_table(root, HAL_PROC_BASIC);
 	if (st != PM_OK) {
-		fprintf(stderr, "picmon: ps: cannot open %s/proc: %s\n", root != NULL ? root : "", pm_status_str(st));
+		fprintf(stderr, "picmon: ps: cannot open %s/proc: %s\n", root != NULL ? root : "",
+		        pm_status_str(st));
 		return APP_EXIT_FAILURE;
 	}
 	st = app_proc_table_refresh(&g_table);
@@ -302,10 +312,11 @@ static void top_header(struct app_text *t, const char *eol)
 		(void)hal_sysinfo_loadavg(&g_sys.si, &la);
 	}
 	const struct app_proc_counts *c = &g_table.counts;
-	app_text_printf(t, "picmon top - load average: %.2f, %.2f, %.2f%s\n", la.load1, la.load5, la.load15, eol);
-	app_text_printf(t,
-			"Tasks: %u total, %u running, %u sleeping, %u disk sleep, %u stopped, %u zombie, %u idle%s\n",
-			c->total, c->running, c->sleeping, c->disk_sleep, c->stopped, c->zombie, c->idle, eol);
+	app_text_printf(t, "picmon top - load average: %.2f, %.2f, %.2f%s\n", la.load1, la.load5, la.load15,
+	                eol);
+	app_text_printf(
+	    t, "Tasks: %u total, %u running, %u sleeping, %u disk sleep, %u stopped, %u zombie, %u idle%s\n",
+	    c->total, c->running, c->sleeping, c->disk_sleep, c->stopped, c->zombie, c->idle, eol);
 	if (g_sys.ok && hal_sysinfo_cpu_times(&g_sys.si, &g_sys.cur) == PM_OK) {
 		static const struct hal_cpu_ticks zero;
 		struct hal_cpu_ticks d;
@@ -323,18 +334,23 @@ static void top_header(struct app_text *t, const char *eol)
 		d.softirq = b->softirq - a->softirq;
 		d.steal = b->steal - a->steal;
 		uint64_t tot = hal_cpu_ticks_total(&d);
-		app_text_printf(t, "%%Cpu(s): %5.1f us, %5.1f sy, %5.1f ni, %5.1f id, %5.1f wa, %5.1f hi, %5.1f si, %5.1f st%s\n",
-				pct(d.user, tot), pct(d.system, tot), pct(d.nice, tot), pct(d.idle, tot), pct(d.iowait, tot),
-				pct(d.irq, tot), pct(d.softirq, tot), pct(d.steal, tot), eol);
+		app_text_printf(t,
+		                "%%Cpu(s): %5.1f us, %5.1f sy, %5.1f ni, %5.1f id, %5.1f wa, %5.1f hi, %5.1f "
+		                "si, %5.1f st%s\n",
+		                pct(d.user, tot), pct(d.system, tot), pct(d.nice, tot), pct(d.idle, tot),
+		                pct(d.iowait, tot), pct(d.irq, tot), pct(d.softirq, tot), pct(d.steal, tot),
+		                eol);
 		g_sys.prev = g_sys.cur;
 		g_sys.have_prev = 1;
 	}
 	struct hal_meminfo mi;
 	if (g_sys.ok && hal_sysinfo_meminfo(&g_sys.si, &mi) == PM_OK) {
-		app_text_printf(t, "MiB Mem: %9.1f total, %9.1f free, %9.1f available | Swap: %9.1f total, %9.1f free%s\n",
-				(double)mi.mem_total_kb / 1024.0, (double)mi.mem_free_kb / 1024.0,
-				(double)mi.mem_available_kb / 1024.0, (double)mi.swap_total_kb / 1024.0,
-				(double)mi.swap_free_kb / 1024.0, eol);
+		app_text_printf(
+		    t,
+		    "MiB Mem: %9.1f total, %9.1f free, %9.1f available | Swap: %9.1f total, %9.1f free%s\n",
+		    (double)mi.mem_total_kb / 1024.0, (double)mi.mem_free_kb / 1024.0,
+		    (double)mi.mem_available_kb / 1024.0, (double)mi.swap_total_kb / 1024.0,
+		    (double)mi.swap_free_kb / 1024.0, eol);
 	}
 	app_text_printf(t, "%s\n", eol);
 }
@@ -342,7 +358,7 @@ static void top_header(struct app_text *t, const char *eol)
 static void top_usage(FILE *f)
 {
 	fprintf(f, "usage: picmon top [-d SECONDS] [--sort cpu|rss|io|pid] [-b -n N] [--root DIR]\n"
-		   "  live view; keys: q quit, c/m/i/p sort by cpu/rss/io/pid. -b: batch frames to stdout\n");
+	           "  live view; keys: q quit, c/m/i/p sort by cpu/rss/io/pid. -b: batch frames to stdout\n");
 }
 
 static int parse_sort(const char *s, enum sort_key *k)
@@ -372,19 +388,22 @@ int app_cmd_top(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-d") == 0 && i + 1 < argc) {
 			if (!parse_decimal_ns(argv[++i], INT64_C(1000000000), &delay_ns)) {
-				fprintf(stderr, "picmon: top: -d wants seconds (e.g. 1 or 0.5), got '%s'\n", argv[i]);
+				fprintf(stderr, "picmon: top: -d wants seconds (e.g. 1 or 0.5), got '%s'\n",
+				        argv[i]);
 				return APP_EXIT_USAGE;
 			}
 		} else if (strcmp(argv[i], "--sort") == 0 && i + 1 < argc) {
 			if (!parse_sort(argv[++i], &sort)) {
-				fprintf(stderr, "picmon: top: --sort wants cpu, rss, io or pid, got '%s'\n", argv[i]);
+				fprintf(stderr, "picmon: top: --sort wants cpu, rss, io or pid, got '%s'\n",
+				        argv[i]);
 				return APP_EXIT_USAGE;
 			}
 		} else if (strcmp(argv[i], "-b") == 0) {
 			batch = 1;
 		} else if (strcmp(argv[i], "-n") == 0 && i + 1 < argc) {
 			if (!parse_uint(argv[++i], 1000000, &frames) || frames == 0) {
-				fprintf(stderr, "picmon: top: -n wants a frame count >= 1, got '%s'\n", argv[i]);
+				fprintf(stderr, "picmon: top: -n wants a frame count >= 1, got '%s'\n",
+				        argv[i]);
 				return APP_EXIT_USAGE;
 			}
 		} else if (strcmp(argv[i], "--root") == 0 && i + 1 < argc) {
@@ -393,13 +412,15 @@ int app_cmd_top(int argc, char **argv)
 			top_usage(stdout);
 			return APP_EXIT_OK;
 		} else {
-			fprintf(stderr, "picmon: top: unknown option '%s' (try 'picmon top --help')\n", argv[i]);
+			fprintf(stderr, "picmon: top: unknown option '%s' (try 'picmon top --help')\n",
+			        argv[i]);
 			return APP_EXIT_USAGE;
 		}
 	}
 	pm_status st = open_table(root, HAL_PROC_BASIC);
 	if (st != PM_OK) {
-		fprintf(stderr, "picmon: top: cannot open %s/proc: %s\n", root != NULL ? root : "", pm_status_str(st));
+		fprintf(stderr, "picmon: top: cannot open %s/proc: %s\n", root != NULL ? root : "",
+		        pm_status_str(st));
 		return APP_EXIT_FAILURE;
 	}
 	g_sys.ok = hal_sysinfo_open(&g_fs, &g_sys.si) == PM_OK;

@@ -61,7 +61,9 @@ int app_cmd_topology(int argc, char **argv)
 			printf("usage: picmon topology [--json] [--root DIR]\n");
 			return APP_EXIT_OK;
 		} else {
-			fprintf(stderr, "picmon: topology: unknown option '%s' (try 'picmon topology --help')\n", argv[i]);
+			fprintf(stderr,
+			        "picmon: topology: unknown option '%s' (try 'picmon topology --help')\n",
+			        argv[i]);
 			return APP_EXIT_USAGE;
 		}
 	}
@@ -82,8 +84,8 @@ int app_cmd_topology(int argc, char **argv)
 	uint32_t cores = count_cores(&g_topo);
 	cpulist(&g_topo.online, list, sizeof(list));
 	if (json) {
-		app_text_printf(&t, "{\"online\":\"%s\",\"cpus\":%u,\"cores\":%u,\"numa_nodes\":%u,\"cpu\":[", list,
-				g_topo.ncpus, cores, g_topo.nnodes);
+		app_text_printf(&t, "{\"online\":\"%s\",\"cpus\":%u,\"cores\":%u,\"numa_nodes\":%u,\"cpu\":[",
+		                list, g_topo.ncpus, cores, g_topo.nnodes);
 		int first = 1;
 		for (uint32_t c = 0; c < PM_MAX_CPUS; c++) {
 			if (!hal_cpuset_has(&g_topo.online, c)) {
@@ -91,27 +93,29 @@ int app_cmd_topology(int argc, char **argv)
 			}
 			const struct hal_cpu_topo *p = &g_topo.cpu[c];
 			cpulist(&p->siblings, list, sizeof(list));
-			app_text_printf(&t,
-					"%s\n  {\"cpu\":%u,\"package\":%d,\"core\":%d,\"node\":%d,\"siblings\":\"%s\","
-					"\"max_khz\":%u,\"caches\":[",
-					first ? "" : ",", c, p->package, p->core, p->node, list, p->max_khz);
+			app_text_printf(
+			    &t,
+			    "%s\n  {\"cpu\":%u,\"package\":%d,\"core\":%d,\"node\":%d,\"siblings\":\"%s\","
+			    "\"max_khz\":%u,\"caches\":[",
+			    first ? "" : ",", c, p->package, p->core, p->node, list, p->max_khz);
 			first = 0;
 			for (uint32_t k = 0; k < p->ncaches; k++) {
 				const struct hal_cache *ca = &p->cache[k];
 				cpulist(&ca->shared, list, sizeof(list));
-				app_text_printf(&t, "%s{\"level\":%u,\"type\":", k == 0 ? "" : ",", ca->level);
+				app_text_printf(&t, "%s{\"level\":%u,\"type\":", k == 0 ? "" : ",",
+				                ca->level);
 				app_text_json_string(&t, ca->type);
 				app_text_printf(&t, ",\"size_bytes\":%llu,\"shared_cpus\":\"%s\"}",
-						(unsigned long long)ca->size_bytes, list);
+				                (unsigned long long)ca->size_bytes, list);
 			}
 			app_text_printf(&t, "]}");
 		}
 		app_text_printf(&t, "\n]}\n");
 	} else {
-		app_text_printf(&t, "CPUs online: %s (%u), physical cores: %u, NUMA nodes: %u\n", list, g_topo.ncpus, cores,
-				g_topo.nnodes);
-		app_text_printf(&t, "%4s %4s %4s %4s %-10s %9s  %s\n", "CPU", "PKG", "CORE", "NODE", "SIBLINGS",
-				"MAX(MHz)", "CACHES (level type size shared-with)");
+		app_text_printf(&t, "CPUs online: %s (%u), physical cores: %u, NUMA nodes: %u\n", list,
+		                g_topo.ncpus, cores, g_topo.nnodes);
+		app_text_printf(&t, "%4s %4s %4s %4s %-10s %9s  %s\n", "CPU", "PKG", "CORE", "NODE",
+		                "SIBLINGS", "MAX(MHz)", "CACHES (level type size shared-with)");
 		for (uint32_t c = 0; c < PM_MAX_CPUS; c++) {
 			if (!hal_cpuset_has(&g_topo.online, c)) {
 				continue;
@@ -124,12 +128,14 @@ int app_cmd_topology(int argc, char **argv)
 			} else {
 				(void)snprintf(mhz, sizeof(mhz), "?");
 			}
-			app_text_printf(&t, "%4u %4d %4d %4d %-10s %9s ", c, p->package, p->core, p->node, list, mhz);
+			app_text_printf(&t, "%4u %4d %4d %4d %-10s %9s ", c, p->package, p->core, p->node,
+			                list, mhz);
 			for (uint32_t k = 0; k < p->ncaches; k++) {
 				const struct hal_cache *ca = &p->cache[k];
 				cpulist(&ca->shared, list, sizeof(list));
 				size_text(ca->size_bytes, sz, sizeof(sz));
-				app_text_printf(&t, " L%u%c %s [%s]", ca->level, ca->type[0] != '\0' ? ca->type[0] : '?', sz, list);
+				app_text_printf(&t, " L%u%c %s [%s]", ca->level,
+				                ca->type[0] != '\0' ? ca->type[0] : '?', sz, list);
 			}
 			app_text_printf(&t, "\n");
 		}

@@ -15,8 +15,8 @@
 struct app_proc_entry {
 	struct hal_proc h;
 	struct hal_proc_sample sample[2];
-	uint8_t cur;        /* index of the newest sample */
-	uint32_t nsamples;  /* samples taken since tracking began */
+	uint8_t cur;                /* index of the newest sample */
+	uint32_t nsamples;          /* samples taken since tracking began */
 	struct rt_proc_rates rates; /* between the two newest samples (valid once nsamples >= 2) */
 	struct rt_proc_window window;
 	enum rt_proc_class cls;
@@ -29,8 +29,8 @@ struct app_proc_counts {
 
 struct app_proc_table {
 	struct hal_procfs *fs;
-	uint32_t fields; /* HAL_PROC_* kept open per process */
-	uint32_t n;      /* tracked processes */
+	uint32_t fields;                  /* HAL_PROC_* kept open per process */
+	uint32_t n;                       /* tracked processes */
 	uint32_t order[PM_MAX_PROCESSES]; /* slot indices, ascending pid */
 	struct app_proc_entry slot[PM_MAX_PROCESSES];
 	/* scratch of one refresh */

@@ -28,8 +28,8 @@ double rt_rate_per_s(uint64_t prev, uint64_t cur, pm_ns dt)
 	return (double)(cur - prev) * (double)PM_NS_PER_S / (double)dt;
 }
 
-void rt_proc_rates_compute(const struct hal_proc_sample *prev, const struct hal_proc_sample *cur, uint32_t clk_tck,
-			   struct rt_proc_rates *out)
+void rt_proc_rates_compute(const struct hal_proc_sample *prev, const struct hal_proc_sample *cur,
+                           uint32_t clk_tck, struct rt_proc_rates *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (prev == NULL || cur == NULL || prev->stat.pid != cur->stat.pid ||
@@ -41,18 +41,20 @@ void rt_proc_rates_compute(const struct hal_proc_sample *prev, const struct hal_
 	out->valid = both;
 	if ((both & HAL_PROC_STAT) != 0) {
 		out->cpu_percent = rt_cpu_percent_ticks(prev->stat.utime + prev->stat.stime,
-							cur->stat.utime + cur->stat.stime, dt, clk_tck);
+		                                        cur->stat.utime + cur->stat.stime, dt, clk_tck);
 	}
 	if ((both & HAL_PROC_IO) != 0) {
 		out->read_bytes_s = rt_rate_per_s(prev->io.read_bytes, cur->io.read_bytes, dt);
 		out->write_bytes_s = rt_rate_per_s(prev->io.write_bytes, cur->io.write_bytes, dt);
 		out->rchar_s = rt_rate_per_s(prev->io.rchar, cur->io.rchar, dt);
 		out->wchar_s = rt_rate_per_s(prev->io.wchar, cur->io.wchar, dt);
-		out->io_ops_s = rt_rate_per_s(prev->io.syscr + prev->io.syscw, cur->io.syscr + cur->io.syscw, dt);
+		out->io_ops_s =
+		    rt_rate_per_s(prev->io.syscr + prev->io.syscw, cur->io.syscr + cur->io.syscw, dt);
 	}
 	if ((both & HAL_PROC_STATUS) != 0) {
-		out->ctxsw_s = rt_rate_per_s(prev->status.voluntary_ctxt_switches + prev->status.nonvoluntary_ctxt_switches,
-					     cur->status.voluntary_ctxt_switches + cur->status.nonvoluntary_ctxt_switches, dt);
+		out->ctxsw_s = rt_rate_per_s(
+		    prev->status.voluntary_ctxt_switches + prev->status.nonvoluntary_ctxt_switches,
+		    cur->status.voluntary_ctxt_switches + cur->status.nonvoluntary_ctxt_switches, dt);
 	}
 	if ((both & HAL_PROC_SCHED) != 0) {
 		out->migrations_s = rt_rate_per_s(prev->sched.nr_migrations, cur->sched.nr_migrations, dt);
@@ -60,7 +62,7 @@ void rt_proc_rates_compute(const struct hal_proc_sample *prev, const struct hal_
 }
 
 double rt_thread_cpu_percent(const struct hal_thread_sample *prev, const struct hal_thread_sample *cur,
-			     uint32_t clk_tck)
+                             uint32_t clk_tck)
 {
 	if (prev == NULL || cur == NULL) {
 		return 0.0;
@@ -70,8 +72,8 @@ double rt_thread_cpu_percent(const struct hal_thread_sample *prev, const struct 
 		return rt_cpu_percent_ns(prev->schedstat.run_ns, cur->schedstat.run_ns, dt);
 	}
 	if ((prev->valid & cur->valid & HAL_THREAD_STAT) != 0) {
-		return rt_cpu_percent_ticks(prev->stat.utime + prev->stat.stime, cur->stat.utime + cur->stat.stime, dt,
-					    clk_tck);
+		return rt_cpu_percent_ticks(prev->stat.utime + prev->stat.stime,
+		                            cur->stat.utime + cur->stat.stime, dt, clk_tck);
 	}
 	return 0.0;
 }

@@ -9,7 +9,8 @@ void rt_workload_acc_init(struct rt_workload_acc *acc)
 	acc->migrations_measured = true;
 }
 
-void rt_workload_acc_add(struct rt_workload_acc *acc, double cpu_percent, uint64_t migrations_delta, bool measured)
+void rt_workload_acc_add(struct rt_workload_acc *acc, double cpu_percent, uint64_t migrations_delta,
+                         bool measured)
 {
 	acc->n++;
 	double d = cpu_percent - acc->cpu_mean;
@@ -43,7 +44,8 @@ void rt_workload_finish(const struct rt_workload_acc *acc, pm_ns duration, struc
 	/* Population variance, as numpy.var in the seed. */
 	out->cpu_variance = acc->n > 0 ? acc->cpu_m2 / acc->n : 0.0;
 	out->total_migrations = acc->migrations;
-	out->migration_rate = duration > 0 ? (double)acc->migrations * (double)PM_NS_PER_S / (double)duration : 0.0;
+	out->migration_rate =
+	    duration > 0 ? (double)acc->migrations * (double)PM_NS_PER_S / (double)duration : 0.0;
 	out->migrations_estimated = !acc->migrations_measured;
 	if (acc->cache_measured && acc->cache_refs > 0) {
 		out->cache_miss_ratio = (double)acc->cache_misses / (double)acc->cache_refs;
@@ -53,14 +55,16 @@ void rt_workload_finish(const struct rt_workload_acc *acc, pm_ns duration, struc
 		out->cache_estimated = true;
 		out->cache_miss_ratio = acc->n > 0 ? (double)acc->est_cache_hits / acc->n : 0.0;
 	}
-	out->type = rt_workload_classify(out->avg_cpu, out->cpu_variance, out->migration_rate, out->cache_miss_ratio);
+	out->type =
+	    rt_workload_classify(out->avg_cpu, out->cpu_variance, out->migration_rate, out->cache_miss_ratio);
 }
 
 enum rt_workload_type rt_workload_classify(double avg_cpu, double cpu_variance, double migration_rate,
-					   double cache_miss_ratio)
+                                           double cache_miss_ratio)
 {
 	if (avg_cpu > 80.0) {
-		return cpu_variance < 100.0 ? RT_WORKLOAD_CPU_INTENSIVE_STEADY : RT_WORKLOAD_CPU_INTENSIVE_BURSTY;
+		return cpu_variance < 100.0 ? RT_WORKLOAD_CPU_INTENSIVE_STEADY
+		                            : RT_WORKLOAD_CPU_INTENSIVE_BURSTY;
 	}
 	if (migration_rate > 5.0) {
 		return RT_WORKLOAD_MIGRATION_HEAVY;
@@ -150,12 +154,13 @@ static int32_t least_busy_core(const struct hal_topology *topo, const double *bu
 
 /* Adds the `count` least-busy CPUs of `from` to out (ties: lower id). */
 static void add_least_busy(const struct hal_topology *topo, const struct hal_cpuset *from, const double *busy,
-			   uint32_t count, struct hal_cpuset *out)
+                           uint32_t count, struct hal_cpuset *out)
 {
 	for (uint32_t k = 0; k < count; k++) {
 		int32_t best = -1;
 		for (uint32_t c = 0; c < PM_MAX_CPUS; c++) {
-			if (!hal_cpuset_has(from, c) || !hal_cpuset_has(&topo->online, c) || hal_cpuset_has(out, c)) {
+			if (!hal_cpuset_has(from, c) || !hal_cpuset_has(&topo->online, c) ||
+			    hal_cpuset_has(out, c)) {
 				continue;
 			}
 			if (best < 0 || cpu_busy(busy, c) < cpu_busy(busy, (uint32_t)best)) {
@@ -189,8 +194,9 @@ static uint32_t first_online(const struct hal_topology *topo)
 	return 0;
 }
 
-pm_status rt_affinity_recommend(const struct hal_topology *topo, enum rt_workload_type type, int32_t current_cpu,
-				const double *busy, struct hal_cpuset *out, const char **why)
+pm_status rt_affinity_recommend(const struct hal_topology *topo, enum rt_workload_type type,
+                                int32_t current_cpu, const double *busy, struct hal_cpuset *out,
+                                const char **why)
 {
 	if (topo == NULL || out == NULL || hal_cpuset_count(&topo->online) == 0) {
 		return PM_ERR_INVAL;
@@ -198,8 +204,8 @@ pm_status rt_affinity_recommend(const struct hal_topology *topo, enum rt_workloa
 	hal_cpuset_clear(out);
 	const char *reason = "";
 	uint32_t cur = (current_cpu >= 0 && hal_cpuset_has(&topo->online, (uint32_t)current_cpu))
-			       ? (uint32_t)current_cpu
-			       : first_online(topo);
+	                   ? (uint32_t)current_cpu
+	                   : first_online(topo);
 	struct hal_cpuset set;
 	switch (type) {
 	case RT_WORKLOAD_CPU_INTENSIVE_STEADY: {
@@ -212,7 +218,8 @@ pm_status rt_affinity_recommend(const struct hal_topology *topo, enum rt_workloa
 		int32_t core = least_busy_core(topo, busy);
 		uint32_t leader = core >= 0 ? (uint32_t)core : cur;
 		for (uint32_t c = 0; c < PM_MAX_CPUS; c++) {
-			if (hal_cpuset_has(&topo->cpu[leader].siblings, c) && hal_cpuset_has(&topo->online, c)) {
+			if (hal_cpuset_has(&topo->cpu[leader].siblings, c) &&
+			    hal_cpuset_has(&topo->online, c)) {
 				(void)hal_cpuset_add(out, c);
 			}
 		}
@@ -264,7 +271,7 @@ pm_status rt_affinity_recommend(const struct hal_topology *topo, enum rt_workloa
 			add_least_busy(topo, &topo->online, busy, 2 - hal_cpuset_count(out), out);
 		}
 		reason = min_khz == 0 ? "frequencies unknown (no cpufreq): two least-busy CPUs"
-				      : "two lowest-frequency (energy-efficient) CPUs";
+		                      : "two lowest-frequency (energy-efficient) CPUs";
 		break;
 	}
 	case RT_WORKLOAD_BALANCED:

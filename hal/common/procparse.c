@@ -58,7 +58,8 @@ static pm_status get_u64(struct cur *c, uint64_t *out)
 		p++;
 	}
 	while (p < end && (unsigned)(*p - '0') <= 9u) {
-		if (__builtin_mul_overflow(v, 10u, &v) || __builtin_add_overflow(v, (uint64_t)(*p - '0'), &v)) {
+		if (__builtin_mul_overflow(v, 10u, &v) ||
+		    __builtin_add_overflow(v, (uint64_t)(*p - '0'), &v)) {
 			return PM_ERR_PARSE;
 		}
 		p++;
@@ -228,7 +229,8 @@ static pm_status status_lines(struct cur c, struct hal_proc_status *out, int *ha
 		case 'U':
 			if (line_has_key(&line, "Uid:", 4)) {
 				line.p += 4;
-				if ((st = get_u32(&line, &out->uid)) != PM_OK || (st = get_u32(&line, &out->euid)) != PM_OK) {
+				if ((st = get_u32(&line, &out->uid)) != PM_OK ||
+				    (st = get_u32(&line, &out->euid)) != PM_OK) {
 					return st;
 				}
 				out->present |= HAL_STATUS_UID;
@@ -344,10 +346,13 @@ struct kv_key {
 	size_t offset;
 };
 
-#define KV(text, type, field) { text, sizeof(text) - 1, offsetof(type, field) }
+#define KV(text, type, field)                                                                                \
+	{                                                                                                    \
+		text, sizeof(text) - 1, offsetof(type, field)                                                \
+	}
 
 static pm_status parse_kv(const char *buf, size_t len, const struct kv_key *keys, size_t nkeys, void *base,
-			  uint32_t *present)
+                          uint32_t *present)
 {
 	struct cur c = { buf, buf + len };
 	uint32_t seen = 0;
@@ -481,7 +486,8 @@ pm_status hal_parse_meminfo(const char *buf, size_t len, struct hal_meminfo *out
 
 static pm_status get_ticks(struct cur *c, struct hal_cpu_ticks *t)
 {
-	uint64_t *f[] = { &t->user, &t->nice, &t->system, &t->idle, &t->iowait, &t->irq, &t->softirq, &t->steal };
+	uint64_t *f[] = { &t->user,   &t->nice, &t->system,  &t->idle,
+		          &t->iowait, &t->irq,  &t->softirq, &t->steal };
 	/* user..idle are required; later fields appeared with later kernels. */
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
 		pm_status st = get_u64(c, f[i]);
@@ -595,8 +601,10 @@ pm_status hal_parse_loadavg(const char *buf, size_t len, struct hal_loadavg *out
 	memset(out, 0, sizeof(*out));
 	struct cur c = { buf, buf + len };
 	pm_status st;
-	if ((st = get_fixed(&c, &out->load1, NULL)) != PM_OK || (st = get_fixed(&c, &out->load5, NULL)) != PM_OK ||
-	    (st = get_fixed(&c, &out->load15, NULL)) != PM_OK || (st = get_u32(&c, &out->runnable)) != PM_OK) {
+	if ((st = get_fixed(&c, &out->load1, NULL)) != PM_OK ||
+	    (st = get_fixed(&c, &out->load5, NULL)) != PM_OK ||
+	    (st = get_fixed(&c, &out->load15, NULL)) != PM_OK ||
+	    (st = get_u32(&c, &out->runnable)) != PM_OK) {
 		return st;
 	}
 	if (c.p >= c.end || *c.p != '/') {

@@ -16,7 +16,8 @@ static int open_counter(int32_t tid, uint64_t config, int exclude_kernel)
 	attr.config = config;
 	attr.exclude_kernel = exclude_kernel ? 1u : 0u;
 	attr.exclude_hv = 1;
-	long fd = syscall(SYS_perf_event_open, &attr, (pid_t)tid, -1, -1, (unsigned long)PERF_FLAG_FD_CLOEXEC);
+	long fd =
+	    syscall(SYS_perf_event_open, &attr, (pid_t)tid, -1, -1, (unsigned long)PERF_FLAG_FD_CLOEXEC);
 	return fd >= 0 ? (int)fd : -errno;
 }
 

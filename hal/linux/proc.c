@@ -64,7 +64,8 @@ static pm_status list_dir(int dirfd, int32_t *pids, size_t cap, size_t *count)
 			continue;
 		}
 		if (got < 0) {
-			return got == -ENOENT || got == -ESRCH ? PM_ERR_GONE : pm_status_from_errno((int)-got);
+			return got == -ENOENT || got == -ESRCH ? PM_ERR_GONE
+			                                       : pm_status_from_errno((int)-got);
 		}
 		if (got == 0) {
 			*count = n;
@@ -79,7 +80,8 @@ static pm_status list_dir(int dirfd, int32_t *pids, size_t cap, size_t *count)
 			off += d->d_reclen;
 			if (pids == NULL) {
 				if (!(d->d_name[0] == '.' &&
-				      (d->d_name[1] == '\0' || (d->d_name[1] == '.' && d->d_name[2] == '\0')))) {
+				      (d->d_name[1] == '\0' ||
+				       (d->d_name[1] == '.' && d->d_name[2] == '\0')))) {
 					n++;
 				}
 				continue;
@@ -197,7 +199,7 @@ pm_status hal_proc_list(struct hal_procfs *fs, int32_t *pids, size_t cap, size_t
 }
 
 pm_status hal_proc_list_threads(const struct hal_procfs *fs, int32_t pid, int32_t *tids, size_t cap,
-				size_t *count)
+                                size_t *count)
 {
 	if (fs == NULL || tids == NULL || count == NULL || pid <= 0) {
 		return PM_ERR_INVAL;
@@ -235,7 +237,7 @@ void hal_proc_close(struct hal_proc *p)
 /* Opens an optional file of the process directory. Absent or forbidden files become `unavailable`;
  * only a vanished process is an error. */
 static pm_status open_optional(int dirfd, const char *name, int directory, int *fd, uint32_t bit,
-			       uint32_t *unavailable)
+                               uint32_t *unavailable)
 {
 	pm_status st = hal_open_at(dirfd, name, directory, fd);
 	if (st == PM_OK) {
@@ -348,7 +350,7 @@ pm_status hal_proc_sample(struct hal_proc *p, struct hal_proc_sample *s)
 }
 
 pm_status hal_proc_open(const struct hal_procfs *fs, int32_t pid, uint32_t fields, struct hal_proc *p,
-			struct hal_proc_sample *first)
+                        struct hal_proc_sample *first)
 {
 	if (fs == NULL || p == NULL || pid <= 0 || fs->proc_fd < 0) {
 		return PM_ERR_INVAL;
@@ -381,6 +383,7 @@ pm_status hal_proc_open(const struct hal_procfs *fs, int32_t pid, uint32_t field
 	}
 	hal_close_fd(&dirfd);
 	struct hal_proc_sample local;
+	memset(&local, 0, sizeof(local));
 	struct hal_proc_sample *s = first != NULL ? first : &local;
 	if (st == PM_OK) {
 		st = hal_proc_sample(p, s);
@@ -450,7 +453,7 @@ pm_status hal_thread_sample(struct hal_thread *t, struct hal_thread_sample *s)
 }
 
 pm_status hal_thread_open(const struct hal_procfs *fs, int32_t pid, int32_t tid, uint32_t fields,
-			  struct hal_thread *t, struct hal_thread_sample *first)
+                          struct hal_thread *t, struct hal_thread_sample *first)
 {
 	if (fs == NULL || t == NULL || pid <= 0 || tid <= 0) {
 		return PM_ERR_INVAL;
@@ -476,13 +479,15 @@ pm_status hal_thread_open(const struct hal_procfs *fs, int32_t pid, int32_t tid,
 		}
 	}
 	if (st == PM_OK && (fields & HAL_THREAD_SCHEDSTAT) != 0) {
-		st = open_optional(dirfd, "schedstat", 0, &t->schedstat_fd, HAL_THREAD_SCHEDSTAT, &t->unavailable);
+		st = open_optional(dirfd, "schedstat", 0, &t->schedstat_fd, HAL_THREAD_SCHEDSTAT,
+		                   &t->unavailable);
 	}
 	if (st == PM_OK && (fields & HAL_THREAD_SCHED) != 0) {
 		st = open_optional(dirfd, "sched", 0, &t->sched_fd, HAL_THREAD_SCHED, &t->unavailable);
 	}
 	hal_close_fd(&dirfd);
 	struct hal_thread_sample local;
+	memset(&local, 0, sizeof(local));
 	if (st == PM_OK) {
 		st = hal_thread_sample(t, first != NULL ? first : &local);
 	}
@@ -493,8 +498,8 @@ pm_status hal_thread_open(const struct hal_procfs *fs, int32_t pid, int32_t tid,
 }
 
 /* Opens <proc>/PID/<name>, reads it whole, closes it. */
-static pm_status read_pid_file(const struct hal_procfs *fs, int32_t pid, const char *name, char *buf, size_t cap,
-			       size_t *len, int until_eof)
+static pm_status read_pid_file(const struct hal_procfs *fs, int32_t pid, const char *name, char *buf,
+                               size_t cap, size_t *len, int until_eof)
 {
 	if (fs == NULL || buf == NULL || pid <= 0 || cap < 2) {
 		return PM_ERR_INVAL;
@@ -574,7 +579,8 @@ pm_status hal_proc_read_stat(const struct hal_procfs *fs, int32_t pid, struct ha
 	return hal_parse_stat(text, n, out);
 }
 
-pm_status hal_read_text_at(const struct hal_procfs *fs, const char *relpath, char *buf, size_t cap, size_t *len)
+pm_status hal_read_text_at(const struct hal_procfs *fs, const char *relpath, char *buf, size_t cap,
+                           size_t *len)
 {
 	if (fs == NULL || relpath == NULL || buf == NULL || cap < 2) {
 		return PM_ERR_INVAL;

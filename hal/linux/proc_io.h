@@ -12,7 +12,8 @@
  * One pread when the kernel returns the whole file. procfs (seq_file) and sysfs return less than
  * asked only at the end of the file, so a read that ends on a newline completes the file; a read
  * that stops inside a line is continued (bounded). Probing for EOF with another pread would
- * regenerate the whole file in the kernel and double the cost of every sample. PM_ERR_GONE for ESRCH, PM_ERR_NOSPACE when the file does not fit. */
+ * regenerate the whole file in the kernel and double the cost of every sample. PM_ERR_GONE for ESRCH,
+ * PM_ERR_NOSPACE when the file does not fit. */
 pm_status hal_read_kept(int fd, char *buf, size_t cap, size_t *len);
 
 /* Same, but reads until EOF regardless of newlines (cmdline, binary-ish files). */

@@ -60,7 +60,8 @@ static int valid_policy(int policy, int priority)
 	if (policy == HAL_SCHED_FIFO || policy == HAL_SCHED_RR) {
 		return priority >= 1 && priority <= 99;
 	}
-	return (policy == HAL_SCHED_OTHER || policy == HAL_SCHED_BATCH || policy == HAL_SCHED_IDLE) && priority == 0;
+	return (policy == HAL_SCHED_OTHER || policy == HAL_SCHED_BATCH || policy == HAL_SCHED_IDLE) &&
+	       priority == 0;
 }
 
 pm_status hal_sched_set(int32_t tid, int policy, int priority)
@@ -105,8 +106,9 @@ pm_status hal_affinity_set(int32_t tid, const struct hal_cpuset *set)
 
 enum apply_kind { APPLY_AFFINITY, APPLY_SCHED };
 
-static pm_status apply_all(const struct hal_procfs *fs, int32_t pid, enum apply_kind kind, const struct hal_cpuset *set,
-			   int policy, int priority, struct hal_sched_apply *res)
+static pm_status apply_all(const struct hal_procfs *fs, int32_t pid, enum apply_kind kind,
+                           const struct hal_cpuset *set, int policy, int priority,
+                           struct hal_sched_apply *res)
 {
 	if (fs == NULL || pid <= 0 || res == NULL) {
 		return PM_ERR_INVAL;
@@ -121,7 +123,8 @@ static pm_status apply_all(const struct hal_procfs *fs, int32_t pid, enum apply_
 	pm_status listing = st;
 	res->threads = (uint32_t)n;
 	for (size_t i = 0; i < n; i++) {
-		st = kind == APPLY_AFFINITY ? hal_affinity_set(tids[i], set) : hal_sched_set(tids[i], policy, priority);
+		st = kind == APPLY_AFFINITY ? hal_affinity_set(tids[i], set)
+		                            : hal_sched_set(tids[i], policy, priority);
 		if (st == PM_OK) {
 			res->applied++;
 		} else if (st == PM_ERR_GONE) {
@@ -143,7 +146,7 @@ static pm_status apply_all(const struct hal_procfs *fs, int32_t pid, enum apply_
 }
 
 pm_status hal_affinity_set_process(const struct hal_procfs *fs, int32_t pid, const struct hal_cpuset *set,
-				   struct hal_sched_apply *res)
+                                   struct hal_sched_apply *res)
 {
 	if (set == NULL || hal_cpuset_count(set) == 0) {
 		return PM_ERR_INVAL;
@@ -152,7 +155,7 @@ pm_status hal_affinity_set_process(const struct hal_procfs *fs, int32_t pid, con
 }
 
 pm_status hal_sched_set_process(const struct hal_procfs *fs, int32_t pid, int policy, int priority,
-				struct hal_sched_apply *res)
+                                struct hal_sched_apply *res)
 {
 	if (!valid_policy(policy, priority)) {
 		return PM_ERR_INVAL;

@@ -140,13 +140,15 @@ static void read_caches(const struct hal_procfs *fs, uint32_t cpu, struct hal_cp
 	for (uint32_t idx = 0; idx < HAL_MAX_CACHES; idx++) {
 		struct hal_cache *c = &t->cache[t->ncaches];
 		memset(c, 0, sizeof(*c));
-		(void)snprintf(path, sizeof(path), "sys/devices/system/cpu/cpu%u/cache/index%u/level", cpu, idx);
+		(void)snprintf(path, sizeof(path), "sys/devices/system/cpu/cpu%u/cache/index%u/level", cpu,
+		               idx);
 		int32_t level = sys_int(fs, path, -1);
 		if (level < 0) {
 			break; /* indexes are dense */
 		}
 		c->level = (uint32_t)level;
-		(void)snprintf(path, sizeof(path), "sys/devices/system/cpu/cpu%u/cache/index%u/type", cpu, idx);
+		(void)snprintf(path, sizeof(path), "sys/devices/system/cpu/cpu%u/cache/index%u/type", cpu,
+		               idx);
 		if (sys_text(fs, path, text, sizeof(text), &n) == PM_OK) {
 			while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' ')) {
 				n--;
@@ -155,13 +157,16 @@ static void read_caches(const struct hal_procfs *fs, uint32_t cpu, struct hal_cp
 			memcpy(c->type, text, k);
 			c->type[k] = '\0';
 		}
-		(void)snprintf(path, sizeof(path), "sys/devices/system/cpu/cpu%u/cache/index%u/size", cpu, idx);
-		if (sys_text(fs, path, text, sizeof(text), &n) != PM_OK || hal_parse_size(text, n, &c->size_bytes) != PM_OK) {
+		(void)snprintf(path, sizeof(path), "sys/devices/system/cpu/cpu%u/cache/index%u/size", cpu,
+		               idx);
+		if (sys_text(fs, path, text, sizeof(text), &n) != PM_OK ||
+		    hal_parse_size(text, n, &c->size_bytes) != PM_OK) {
 			c->size_bytes = 0;
 		}
-		(void)snprintf(path, sizeof(path), "sys/devices/system/cpu/cpu%u/cache/index%u/shared_cpu_list", cpu,
-			       idx);
-		if (sys_text(fs, path, text, sizeof(text), &n) != PM_OK || hal_parse_cpulist(text, n, &c->shared) != PM_OK) {
+		(void)snprintf(path, sizeof(path),
+		               "sys/devices/system/cpu/cpu%u/cache/index%u/shared_cpu_list", cpu, idx);
+		if (sys_text(fs, path, text, sizeof(text), &n) != PM_OK ||
+		    hal_parse_cpulist(text, n, &c->shared) != PM_OK) {
 			hal_cpuset_clear(&c->shared);
 			(void)hal_cpuset_add(&c->shared, cpu);
 		}
@@ -197,16 +202,20 @@ pm_status hal_topology_read(const struct hal_procfs *fs, struct hal_topology *ou
 		if (!hal_cpuset_has(&out->online, cpu)) {
 			continue;
 		}
-		(void)snprintf(path, sizeof(path), "sys/devices/system/cpu/cpu%u/topology/physical_package_id", cpu);
+		(void)snprintf(path, sizeof(path),
+		               "sys/devices/system/cpu/cpu%u/topology/physical_package_id", cpu);
 		t->package = sys_int(fs, path, -1);
 		(void)snprintf(path, sizeof(path), "sys/devices/system/cpu/cpu%u/topology/core_id", cpu);
 		t->core = sys_int(fs, path, -1);
-		(void)snprintf(path, sizeof(path), "sys/devices/system/cpu/cpu%u/topology/thread_siblings_list", cpu);
-		if (sys_text(fs, path, text, sizeof(text), &n) != PM_OK || hal_parse_cpulist(text, n, &t->siblings) != PM_OK) {
+		(void)snprintf(path, sizeof(path),
+		               "sys/devices/system/cpu/cpu%u/topology/thread_siblings_list", cpu);
+		if (sys_text(fs, path, text, sizeof(text), &n) != PM_OK ||
+		    hal_parse_cpulist(text, n, &t->siblings) != PM_OK) {
 			hal_cpuset_clear(&t->siblings);
 			(void)hal_cpuset_add(&t->siblings, cpu);
 		}
-		(void)snprintf(path, sizeof(path), "sys/devices/system/cpu/cpu%u/cpufreq/cpuinfo_max_freq", cpu);
+		(void)snprintf(path, sizeof(path), "sys/devices/system/cpu/cpu%u/cpufreq/cpuinfo_max_freq",
+		               cpu);
 		int32_t khz = sys_int(fs, path, 0);
 		t->max_khz = khz > 0 ? (uint32_t)khz : 0u;
 		read_caches(fs, cpu, t);
@@ -293,8 +302,8 @@ pm_status hal_cgroup_mount(const struct hal_procfs *fs, char *buf, size_t cap)
 	return PM_ERR_NOENT;
 }
 
-static pm_status group_file(const struct hal_procfs *fs, const char *mount, const char *path, const char *file,
-			    char *text, size_t cap, size_t *n)
+static pm_status group_file(const struct hal_procfs *fs, const char *mount, const char *path,
+                            const char *file, char *text, size_t cap, size_t *n)
 {
 	char full[PM_MAX_PATH * 2];
 	while (path[0] == '/') {
@@ -308,7 +317,7 @@ static pm_status group_file(const struct hal_procfs *fs, const char *mount, cons
 }
 
 pm_status hal_cgroup_read(const struct hal_procfs *fs, const char *mount, const char *path,
-			  struct hal_cgroup_stats *out)
+                          struct hal_cgroup_stats *out)
 {
 	if (fs == NULL || mount == NULL || path == NULL || out == NULL) {
 		return PM_ERR_INVAL;

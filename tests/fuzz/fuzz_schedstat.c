@@ -1,4 +1,5 @@
-/* libFuzzer target: hal_parse_schedstat and hal_parse_sched (/proc/PID/task/TID/schedstat, sched). Checks memory safety and the parser's contract on arbitrary bytes. */
+/* libFuzzer target: hal_parse_schedstat and hal_parse_sched (/proc/PID/task/TID/schedstat, sched). Checks
+ * memory safety and the parser's contract on arbitrary bytes. */
 #include <assert.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -1,4 +1,5 @@
-/* libFuzzer target: hal_parse_size ("32K") and hal_parse_u64_or_max. Checks memory safety and the parser's contract on arbitrary bytes. */
+/* libFuzzer target: hal_parse_size ("32K") and hal_parse_u64_or_max. Checks memory safety and the parser's
+ * contract on arbitrary bytes. */
 #include <assert.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -1,4 +1,5 @@
-/* libFuzzer target: loadavg, vmstat, PSI, net/dev, cgroup cpu.stat and /proc/PID/cgroup parsers. Checks memory safety and the parser's contract on arbitrary bytes. */
+/* libFuzzer target: loadavg, vmstat, PSI, net/dev, cgroup cpu.stat and /proc/PID/cgroup parsers. Checks
+ * memory safety and the parser's contract on arbitrary bytes. */
 #include <assert.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -161,7 +161,8 @@ static void test_rates(void **state)
 	tb = ta;
 	tb.mono_ns = PM_NS_PER_S;
 	tb.schedstat.run_ns = 250000000;
-	assert_true(rt_thread_cpu_percent(&ta, &tb, 100) > 24.99 && rt_thread_cpu_percent(&ta, &tb, 100) < 25.01);
+	assert_true(rt_thread_cpu_percent(&ta, &tb, 100) > 24.99 &&
+	            rt_thread_cpu_percent(&ta, &tb, 100) < 25.01);
 }
 
 static void test_child_counts(void **state)
@@ -180,9 +181,12 @@ static void test_child_counts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_profile_table_midpoints), cmocka_unit_test(test_boundaries),
-		cmocka_unit_test(test_window_rolls),           cmocka_unit_test(test_names),
-		cmocka_unit_test(test_rates),                  cmocka_unit_test(test_child_counts),
+		cmocka_unit_test(test_profile_table_midpoints),
+		cmocka_unit_test(test_boundaries),
+		cmocka_unit_test(test_window_rolls),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_rates),
+		cmocka_unit_test(test_child_counts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,9 +18,9 @@
 #define OLD PICMON_SOURCE_DIR "/tests/fixtures/proc-oldkernel"
 
 static struct hal_syscalls real;
-static int fail_pread_errno;   /* next preads fail with this errno */
-static int fail_pread_count;   /* how many */
-static size_t short_read_max;  /* 0: no limit */
+static int fail_pread_errno;  /* next preads fail with this errno */
+static int fail_pread_count;  /* how many */
+static size_t short_read_max; /* 0: no limit */
 static int64_t fake_fd_size = -1;
 static const char *deny_open_name; /* open of a file with this name fails with EACCES */
 
@@ -98,7 +98,12 @@ static void test_discovery(void **state)
 	assert_int_equal(n, 5); /* 1 42 77 300 500; self, stat, net ... are skipped */
 	int seen = 0;
 	for (size_t i = 0; i < n; i++) {
-		seen |= pids[i] == 1 ? 1 : pids[i] == 42 ? 2 : pids[i] == 77 ? 4 : pids[i] == 300 ? 8 : pids[i] == 500 ? 16 : 64;
+		seen |= pids[i] == 1     ? 1
+		        : pids[i] == 42  ? 2
+		        : pids[i] == 77  ? 4
+		        : pids[i] == 300 ? 8
+		        : pids[i] == 500 ? 16
+		                         : 64;
 	}
 	assert_int_equal(seen, 31);
 	/* A second listing rewinds the kept directory. */
@@ -141,8 +146,9 @@ static void test_normal_process(void **state)
 	/* Thread sampling: stat, schedstat and sched of thread 5. */
 	struct hal_thread t;
 	struct hal_thread_sample ts;
-	assert_int_equal(hal_thread_open(&fs, 1, 5, HAL_THREAD_STAT | HAL_THREAD_SCHEDSTAT | HAL_THREAD_SCHED, &t, &ts),
-			 PM_OK);
+	assert_int_equal(
+	    hal_thread_open(&fs, 1, 5, HAL_THREAD_STAT | HAL_THREAD_SCHEDSTAT | HAL_THREAD_SCHED, &t, &ts),
+	    PM_OK);
 	assert_int_equal(ts.valid, HAL_THREAD_STAT | HAL_THREAD_SCHEDSTAT | HAL_THREAD_SCHED);
 	assert_int_equal(ts.schedstat.run_ns, 5000000);
 	assert_int_equal(ts.schedstat.wait_ns, 10000);
@@ -348,8 +354,9 @@ static void test_old_kernel(void **state)
 	hal_proc_close(&p);
 	struct hal_thread t;
 	struct hal_thread_sample ts;
-	assert_int_equal(hal_thread_open(&fs, 10, 10, HAL_THREAD_STAT | HAL_THREAD_SCHEDSTAT | HAL_THREAD_SCHED, &t, &ts),
-			 PM_OK);
+	assert_int_equal(
+	    hal_thread_open(&fs, 10, 10, HAL_THREAD_STAT | HAL_THREAD_SCHEDSTAT | HAL_THREAD_SCHED, &t, &ts),
+	    PM_OK);
 	assert_int_equal(t.unavailable, HAL_THREAD_SCHEDSTAT | HAL_THREAD_SCHED);
 	assert_int_equal(ts.valid, HAL_THREAD_STAT);
 	hal_thread_close(&t);
@@ -431,7 +438,8 @@ static void test_sysinfo_topology_cgroup(void **state)
 	assert_string_equal(mount, "sys/fs/cgroup");
 	struct hal_cgroup_stats cg;
 	assert_int_equal(hal_cgroup_read(&fs, mount, "/system.slice/weird.service", &cg), PM_OK);
-	assert_int_equal(cg.valid, HAL_CGROUP_CPU | HAL_CGROUP_MEMORY_CURRENT | HAL_CGROUP_MEMORY_MAX | HAL_CGROUP_PIDS);
+	assert_int_equal(cg.valid, HAL_CGROUP_CPU | HAL_CGROUP_MEMORY_CURRENT | HAL_CGROUP_MEMORY_MAX |
+	                               HAL_CGROUP_PIDS);
 	assert_int_equal(cg.cpu.usage_usec, 5000000);
 	assert_int_equal(cg.cpu.nr_throttled, 2);
 	assert_int_equal(cg.memory_current, 10485760);

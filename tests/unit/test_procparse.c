@@ -16,11 +16,12 @@ static void test_stat_normal(void **state)
 {
 	(void)state;
 	struct hal_proc_stat st;
-	assert_int_equal(hal_parse_stat(S("1234 (bash) S 1 1234 1234 34816 5678 4194560 1200 0 3 0 150 50 0 0 20 0 "
-					  "3 0 98765 44371968 3311 18446744073709551615 1 1 0 0 0 0 0 4096 0 0 0 0 17 "
-					  "2 0 0 5 0 0\n"),
-				     &st),
-			 PM_OK);
+	assert_int_equal(
+	    hal_parse_stat(S("1234 (bash) S 1 1234 1234 34816 5678 4194560 1200 0 3 0 150 50 0 0 20 0 "
+	                     "3 0 98765 44371968 3311 18446744073709551615 1 1 0 0 0 0 0 4096 0 0 0 0 17 "
+	                     "2 0 0 5 0 0\n"),
+	                   &st),
+	    PM_OK);
 	assert_int_equal(st.pid, 1234);
 	assert_string_equal(st.comm, "bash");
 	assert_int_equal(st.state, 'S');
@@ -45,10 +46,11 @@ static void test_stat_comm_with_spaces_and_parens(void **state)
 {
 	(void)state;
 	struct hal_proc_stat st;
-	assert_int_equal(hal_parse_stat(S("42 (my (weird) prog) x) R 1 42 42 0 -1 0 0 0 0 0 7 8 0 0 -51 0 1 0 5000 "
-					  "10 2 0 0 0 0 0 0 0 0 0 0 0 0 0 17 3 50 1 0\n"),
-				     &st),
-			 PM_OK);
+	assert_int_equal(
+	    hal_parse_stat(S("42 (my (weird) prog) x) R 1 42 42 0 -1 0 0 0 0 0 7 8 0 0 -51 0 1 0 5000 "
+	                     "10 2 0 0 0 0 0 0 0 0 0 0 0 0 0 17 3 50 1 0\n"),
+	                   &st),
+	    PM_OK);
 	assert_string_equal(st.comm, "my (weird) prog) x");
 	assert_int_equal(st.state, 'R');
 	assert_int_equal(st.priority, -51);
@@ -68,17 +70,21 @@ static void test_stat_old_kernel_and_truncation(void **state)
 	(void)state;
 	struct hal_proc_stat st;
 	/* Ends after rss: processor unknown. */
-	assert_int_equal(hal_parse_stat(S("10 (oldd) S 1 10 10 0 -1 4202752 50 0 0 0 7 3 0 0 20 0 1 0 100 1048576 64\n"), &st),
-			 PM_OK);
+	assert_int_equal(
+	    hal_parse_stat(S("10 (oldd) S 1 10 10 0 -1 4202752 50 0 0 0 7 3 0 0 20 0 1 0 100 1048576 64\n"),
+	                   &st),
+	    PM_OK);
 	assert_int_equal(st.processor, -1);
 	assert_int_equal(st.rss_pages, 64);
 	/* Truncated before starttime: an error. */
-	assert_int_equal(hal_parse_stat(S("10 (oldd) S 1 10 10 0 -1 4202752 50 0 0 0 7 3 0 0 20 0 1 0"), &st), PM_ERR_PARSE);
+	assert_int_equal(hal_parse_stat(S("10 (oldd) S 1 10 10 0 -1 4202752 50 0 0 0 7 3 0 0 20 0 1 0"), &st),
+	                 PM_ERR_PARSE);
 	assert_int_equal(hal_parse_stat(S("10 (oldd S 1"), &st), PM_ERR_PARSE);
 	assert_int_equal(hal_parse_stat(S(""), &st), PM_ERR_PARSE);
 	assert_int_equal(hal_parse_stat(S("x (a) S"), &st), PM_ERR_PARSE);
-	assert_int_equal(hal_parse_stat(S("1 (a) S 1 1 1 0 0 0 0 0 0 0 99999999999999999999 0 0 0 20 0 1 0 9\n"), &st),
-			 PM_ERR_PARSE);
+	assert_int_equal(
+	    hal_parse_stat(S("1 (a) S 1 1 1 0 0 0 0 0 0 0 99999999999999999999 0 0 0 20 0 1 0 9\n"), &st),
+	    PM_ERR_PARSE);
 	assert_int_equal(hal_parse_stat(NULL, 0, &st), PM_ERR_INVAL);
 }
 
@@ -86,12 +92,13 @@ static void test_status(void **state)
 {
 	(void)state;
 	struct hal_proc_status s;
-	assert_int_equal(hal_parse_status(S("Name:\tbash\nState:\tS (sleeping)\nUid:\t1000\t1001\t1000\t1000\n"
-					    "VmSize:\t   43336 kB\nVmData:\t    9876 kB\nVmStk:\t     132 kB\n"
-					    "VmRSS:\t   13244 kB\nThreads:\t4\nvoluntary_ctxt_switches:\t10\n"
-					    "nonvoluntary_ctxt_switches:\t2\n"),
-				       &s),
-			 PM_OK);
+	assert_int_equal(
+	    hal_parse_status(S("Name:\tbash\nState:\tS (sleeping)\nUid:\t1000\t1001\t1000\t1000\n"
+	                       "VmSize:\t   43336 kB\nVmData:\t    9876 kB\nVmStk:\t     132 kB\n"
+	                       "VmRSS:\t   13244 kB\nThreads:\t4\nvoluntary_ctxt_switches:\t10\n"
+	                       "nonvoluntary_ctxt_switches:\t2\n"),
+	                     &s),
+	    PM_OK);
 	assert_int_equal(s.uid, 1000);
 	assert_int_equal(s.euid, 1001);
 	assert_int_equal(s.vm_size_kb, 43336);
@@ -106,7 +113,8 @@ static void test_status(void **state)
 	assert_int_equal(hal_parse_status(S("Name:\tdefunct\nState:\tZ (zombie)\nThreads:\t1\n"), &s), PM_OK);
 	assert_int_equal(s.present & HAL_STATUS_VMRSS, 0);
 	assert_int_equal(s.vm_rss_kb, 0);
-	assert_int_equal(hal_parse_status(S("VmRSS:\t12 kB\n"), &s), PM_ERR_PARSE); /* no Name: not a status file */
+	assert_int_equal(hal_parse_status(S("VmRSS:\t12 kB\n"), &s),
+	                 PM_ERR_PARSE); /* no Name: not a status file */
 	assert_int_equal(hal_parse_status(S("Name:\tx\nVmRSS:\tabc kB\n"), &s), PM_ERR_PARSE);
 }
 
@@ -114,10 +122,11 @@ static void test_io_schedstat_sched(void **state)
 {
 	(void)state;
 	struct hal_proc_io io;
-	assert_int_equal(hal_parse_io(S("rchar: 1\nwchar: 2\nsyscr: 3\nsyscw: 4\nread_bytes: 5\nwrite_bytes: 6\n"
-					"cancelled_write_bytes: 7\n"),
-				      &io),
-			 PM_OK);
+	assert_int_equal(
+	    hal_parse_io(S("rchar: 1\nwchar: 2\nsyscr: 3\nsyscw: 4\nread_bytes: 5\nwrite_bytes: 6\n"
+	                   "cancelled_write_bytes: 7\n"),
+	                 &io),
+	    PM_OK);
 	assert_int_equal(io.rchar, 1);
 	assert_int_equal(io.syscw, 4);
 	assert_int_equal(io.write_bytes, 6);
@@ -130,9 +139,10 @@ static void test_io_schedstat_sched(void **state)
 	assert_int_equal(ss.timeslices, 2);
 	assert_int_equal(hal_parse_schedstat(S("1 2"), &ss), PM_ERR_PARSE);
 	struct hal_proc_sched sc;
-	assert_int_equal(hal_parse_sched(S("cat (1, #threads: 1)\n---\nse.nr_migrations    :    17\nnr_switches :  42\n"),
-					 &sc),
-			 PM_OK);
+	assert_int_equal(
+	    hal_parse_sched(S("cat (1, #threads: 1)\n---\nse.nr_migrations    :    17\nnr_switches :  42\n"),
+	                    &sc),
+	    PM_OK);
 	assert_int_equal(sc.nr_migrations, 17);
 	assert_int_equal(sc.nr_switches, 42);
 	assert_int_equal(hal_parse_sched(S("nr_switches : 42\n"), &sc), PM_ERR_PARSE);
@@ -142,20 +152,22 @@ static void test_meminfo_procstat(void **state)
 {
 	(void)state;
 	struct hal_meminfo mi;
-	assert_int_equal(hal_parse_meminfo(S("MemTotal:  1000 kB\nMemFree:  200 kB\nMemAvailable: 500 kB\nCached: 7 kB\n"
-					     "SwapTotal: 3 kB\nSwapFree: 2 kB\n"),
-					   &mi),
-			 PM_OK);
+	assert_int_equal(
+	    hal_parse_meminfo(S("MemTotal:  1000 kB\nMemFree:  200 kB\nMemAvailable: 500 kB\nCached: 7 kB\n"
+	                        "SwapTotal: 3 kB\nSwapFree: 2 kB\n"),
+	                      &mi),
+	    PM_OK);
 	assert_int_equal(mi.mem_total_kb, 1000);
 	assert_int_equal(mi.mem_available_kb, 500);
 	assert_int_equal(mi.cached_kb, 7);
 	assert_int_equal(mi.swap_free_kb, 2);
 	assert_int_equal(hal_parse_meminfo(S("MemFree: 1 kB\n"), &mi), PM_ERR_PARSE);
 	static struct hal_cpu_times ct;
-	assert_int_equal(hal_parse_proc_stat(S("cpu  10 1 5 100 2 0 1 0 0 0\ncpu0 5 1 2 50 1 0 1 0\ncpu3 5 0 3 50\n"
-					       "ctxt 99\nbtime 7\nprocesses 5\nprocs_running 2\nprocs_blocked 1\n"),
-					     &ct),
-			 PM_OK);
+	assert_int_equal(
+	    hal_parse_proc_stat(S("cpu  10 1 5 100 2 0 1 0 0 0\ncpu0 5 1 2 50 1 0 1 0\ncpu3 5 0 3 50\n"
+	                          "ctxt 99\nbtime 7\nprocesses 5\nprocs_running 2\nprocs_blocked 1\n"),
+	                        &ct),
+	    PM_OK);
 	assert_int_equal(ct.ncpu_lines, 2);
 	assert_true(hal_cpuset_has(&ct.present, 0));
 	assert_true(hal_cpuset_has(&ct.present, 3));
@@ -181,27 +193,30 @@ static void test_loadavg_vmstat_psi_netdev(void **state)
 	assert_int_equal(la.last_pid, 12345);
 	assert_int_equal(hal_parse_loadavg(S("0.52 0.58 0.59 3 467\n"), &la), PM_ERR_PARSE);
 	struct hal_vmstat vm;
-	assert_int_equal(hal_parse_vmstat(S("pgfault 5\npgmajfault 2\npgfaultx 9\noom_kill 1\n"), &vm), PM_OK);
+	assert_int_equal(hal_parse_vmstat(S("pgfault 5\npgmajfault 2\npgfaultx 9\noom_kill 1\n"), &vm),
+	                 PM_OK);
 	assert_int_equal(vm.pgfault, 5);
 	assert_int_equal(vm.pgmajfault, 2);
 	assert_int_equal(vm.oom_kill, 1);
 	struct hal_psi psi;
 	assert_int_equal(hal_parse_psi(S("some avg10=12.34 avg60=5.00 avg300=1.00 total=999\n"
-					 "full avg10=10.00 avg60=4.00 avg300=0.50 total=888\n"),
-				       &psi),
-			 PM_OK);
+	                                 "full avg10=10.00 avg60=4.00 avg300=0.50 total=888\n"),
+	                               &psi),
+	                 PM_OK);
 	assert_int_equal(psi.some.avg10_x100, 1234);
 	assert_int_equal(psi.full.avg300_x100, 50);
 	assert_int_equal(psi.full.total_us, 888);
 	assert_int_equal(psi.has_full, 1);
 	assert_int_equal(hal_parse_psi(S("some avg10=1.00 total=5\n"), &psi), PM_ERR_PARSE);
 	static struct hal_netdev_table nd;
-	assert_int_equal(hal_parse_netdev(S("Inter-|   Receive |  Transmit\n face |bytes packets|bytes\n"
-					    "    lo:    3267      29    0    0    0     0          0         0     3267      29    "
-					    "0    0    0     0       0          0\n"
-					    "  eth0: 98765 123 1 2 0 0 0 10 12345 54 3 4 0 0 0 0\n"),
-					  &nd),
-			 PM_OK);
+	assert_int_equal(
+	    hal_parse_netdev(
+	        S("Inter-|   Receive |  Transmit\n face |bytes packets|bytes\n"
+	          "    lo:    3267      29    0    0    0     0          0         0     3267      29    "
+	          "0    0    0     0       0          0\n"
+	          "  eth0: 98765 123 1 2 0 0 0 10 12345 54 3 4 0 0 0 0\n"),
+	        &nd),
+	    PM_OK);
 	assert_int_equal(nd.count, 2);
 	assert_string_equal(nd.dev[1].name, "eth0");
 	assert_int_equal(nd.dev[1].rx_bytes, 98765);
@@ -252,8 +267,9 @@ static void test_cgroup_text(void **state)
 {
 	(void)state;
 	struct hal_cgroup_cpu_stat cs;
-	assert_int_equal(hal_parse_cgroup_cpu_stat(S("usage_usec 5\nuser_usec 4\nsystem_usec 1\nnr_throttled 2\n"), &cs),
-			 PM_OK);
+	assert_int_equal(
+	    hal_parse_cgroup_cpu_stat(S("usage_usec 5\nuser_usec 4\nsystem_usec 1\nnr_throttled 2\n"), &cs),
+	    PM_OK);
 	assert_int_equal(cs.usage_usec, 5);
 	assert_int_equal(cs.nr_throttled, 2);
 	uint64_t v;
@@ -263,7 +279,8 @@ static void test_cgroup_text(void **state)
 	assert_int_equal(v, 123);
 	assert_int_equal(hal_parse_u64_or_max(S("12 3"), &v), PM_ERR_PARSE);
 	char path[64];
-	assert_int_equal(hal_parse_cgroup_path(S("12:pids:/\n0::/system.slice/x.service\n"), path, sizeof(path)), PM_OK);
+	assert_int_equal(
+	    hal_parse_cgroup_path(S("12:pids:/\n0::/system.slice/x.service\n"), path, sizeof(path)), PM_OK);
 	assert_string_equal(path, "/system.slice/x.service");
 	assert_int_equal(hal_parse_cgroup_path(S("12:pids:/\n"), path, sizeof(path)), PM_ERR_NOENT);
 	assert_int_equal(hal_parse_cgroup_path(S("0::/a/very/long/path\n"), path, 8), PM_ERR_NOSPACE);

@@ -98,21 +98,25 @@ static void test_recommend_on_fixture_topology(void **state)
 	double busy[PM_MAX_CPUS];
 	memset(busy, 0, sizeof(busy));
 	/* Steady: a dedicated core, not core 0 (CPUs 0,2): core 1's first thread. */
-	assert_int_equal(rt_affinity_recommend(&topo, RT_WORKLOAD_CPU_INTENSIVE_STEADY, 0, busy, &out, &why), PM_OK);
+	assert_int_equal(rt_affinity_recommend(&topo, RT_WORKLOAD_CPU_INTENSIVE_STEADY, 0, busy, &out, &why),
+	                 PM_OK);
 	assert_set(&out, "1");
 	assert_non_null(why);
 	/* Bursty: that core with its SMT sibling. */
-	assert_int_equal(rt_affinity_recommend(&topo, RT_WORKLOAD_CPU_INTENSIVE_BURSTY, 0, busy, &out, &why), PM_OK);
+	assert_int_equal(rt_affinity_recommend(&topo, RT_WORKLOAD_CPU_INTENSIVE_BURSTY, 0, busy, &out, &why),
+	                 PM_OK);
 	assert_set(&out, "1,3");
 	/* Migration-heavy: two least-busy CPUs of the node. */
 	busy[0] = 0.9;
 	busy[1] = 0.1;
 	busy[2] = 0.5;
 	busy[3] = 0.2;
-	assert_int_equal(rt_affinity_recommend(&topo, RT_WORKLOAD_MIGRATION_HEAVY, 2, busy, &out, &why), PM_OK);
+	assert_int_equal(rt_affinity_recommend(&topo, RT_WORKLOAD_MIGRATION_HEAVY, 2, busy, &out, &why),
+	                 PM_OK);
 	assert_set(&out, "1,3");
 	/* Cache-sensitive: the L3 sharers. */
-	assert_int_equal(rt_affinity_recommend(&topo, RT_WORKLOAD_CACHE_SENSITIVE, 1, busy, &out, &why), PM_OK);
+	assert_int_equal(rt_affinity_recommend(&topo, RT_WORKLOAD_CACHE_SENSITIVE, 1, busy, &out, &why),
+	                 PM_OK);
 	assert_set(&out, "0-3");
 	/* I/O bound: the slow CPUs 2 and 3. */
 	assert_int_equal(rt_affinity_recommend(&topo, RT_WORKLOAD_IO_BOUND, 0, busy, &out, &why), PM_OK);
@@ -133,7 +137,8 @@ static void test_recommend_edge_topologies(void **state)
 	(void)hal_cpuset_add(&t.online, 0);
 	(void)hal_cpuset_add(&t.cpu[0].siblings, 0);
 	for (int type = RT_WORKLOAD_CPU_INTENSIVE_STEADY; type <= RT_WORKLOAD_BALANCED; type++) {
-		assert_int_equal(rt_affinity_recommend(&t, (enum rt_workload_type)type, 5, NULL, &out, NULL), PM_OK);
+		assert_int_equal(rt_affinity_recommend(&t, (enum rt_workload_type)type, 5, NULL, &out, NULL),
+		                 PM_OK);
 		assert_set(&out, "0");
 	}
 	/* Two NUMA nodes: migration-heavy stays on the process's node. */

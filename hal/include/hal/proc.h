@@ -47,7 +47,7 @@ pm_status hal_proc_list(struct hal_procfs *fs, int32_t *pids, size_t cap, size_t
 
 /* Lists the thread ids of process `pid` (<root>/proc/PID/task); same capacity rule. */
 pm_status hal_proc_list_threads(const struct hal_procfs *fs, int32_t pid, int32_t *tids, size_t cap,
-				size_t *count);
+                                size_t *count);
 
 /* What to keep open and read for a tracked process. */
 enum {
@@ -87,7 +87,7 @@ struct hal_proc_sample {
  * NULL). PM_ERR_GONE when the process vanished meanwhile (or is not there); files that cannot be
  * read (permission, old kernel) are left out and noted in p->unavailable, never an error. */
 pm_status hal_proc_open(const struct hal_procfs *fs, int32_t pid, uint32_t fields, struct hal_proc *p,
-			struct hal_proc_sample *first);
+                        struct hal_proc_sample *first);
 
 /* Re-reads the kept files. PM_ERR_GONE when the process has exited (ESRCH or a vanished file) or
  * its starttime changed; the handle must then be closed. Allocation-free; 1 pread per file, 1 fstat. */
@@ -118,14 +118,14 @@ struct hal_thread {
 
 struct hal_thread_sample {
 	int64_t mono_ns;
-	struct hal_proc_stat stat;     /* per-thread utime/stime, state, processor, policy */
+	struct hal_proc_stat stat;      /* per-thread utime/stime, state, processor, policy */
 	struct hal_schedstat schedstat; /* on-CPU ns, run-queue wait ns, timeslices */
-	struct hal_proc_sched sched;   /* per-thread se.nr_migrations */
-	uint32_t valid;                /* HAL_THREAD_* bits */
+	struct hal_proc_sched sched;    /* per-thread se.nr_migrations */
+	uint32_t valid;                 /* HAL_THREAD_* bits */
 };
 
 pm_status hal_thread_open(const struct hal_procfs *fs, int32_t pid, int32_t tid, uint32_t fields,
-			  struct hal_thread *t, struct hal_thread_sample *first);
+                          struct hal_thread *t, struct hal_thread_sample *first);
 pm_status hal_thread_sample(struct hal_thread *t, struct hal_thread_sample *s);
 void hal_thread_close(struct hal_thread *t);
 
@@ -146,6 +146,7 @@ pm_status hal_read_pidfile(const struct hal_procfs *fs, const char *path, int32_
 
 /* Reads a small text file relative to the tree root ("sys/fs/cgroup/x/memory.max") into buf
  * (NUL-terminated); PM_ERR_NOSPACE when it does not fit. For the sysinfo and topology readers. */
-pm_status hal_read_text_at(const struct hal_procfs *fs, const char *relpath, char *buf, size_t cap, size_t *len);
+pm_status hal_read_text_at(const struct hal_procfs *fs, const char *relpath, char *buf, size_t cap,
+                           size_t *len);
 
 #endif

@@ -15,30 +15,30 @@
 
 /* /proc/PID/stat and /proc/PID/task/TID/stat (proc(5) field numbers in comments). */
 struct hal_proc_stat {
-	int32_t pid;              /* 1 */
-	char comm[HAL_COMM_MAX];  /* 2, without the parentheses; may contain spaces and ')' */
-	char state;               /* 3: R S D Z T t X I (W K P on old kernels) */
-	int32_t ppid;             /* 4 */
-	int32_t pgrp;             /* 5 */
-	int32_t session;          /* 6 */
-	int32_t tty_nr;           /* 7 */
-	int32_t tpgid;            /* 8 */
-	uint64_t minflt;          /* 10 */
-	uint64_t majflt;          /* 12 */
-	uint64_t utime;           /* 14, clock ticks */
-	uint64_t stime;           /* 15, clock ticks */
-	int64_t cutime;           /* 16 */
-	int64_t cstime;           /* 17 */
-	int32_t priority;         /* 18 */
-	int32_t nice;             /* 19 */
-	int32_t num_threads;      /* 20 */
-	uint64_t starttime;       /* 22, clock ticks after boot: with pid, the identity of a process */
-	uint64_t vsize;           /* 23, bytes */
-	int64_t rss_pages;        /* 24 */
-	int32_t processor;        /* 39: CPU it last ran on (-1 when the line is too short) */
-	uint32_t rt_priority;     /* 40 */
-	uint32_t policy;          /* 41 */
-	uint64_t blkio_ticks;     /* 42 */
+	int32_t pid;             /* 1 */
+	char comm[HAL_COMM_MAX]; /* 2, without the parentheses; may contain spaces and ')' */
+	char state;              /* 3: R S D Z T t X I (W K P on old kernels) */
+	int32_t ppid;            /* 4 */
+	int32_t pgrp;            /* 5 */
+	int32_t session;         /* 6 */
+	int32_t tty_nr;          /* 7 */
+	int32_t tpgid;           /* 8 */
+	uint64_t minflt;         /* 10 */
+	uint64_t majflt;         /* 12 */
+	uint64_t utime;          /* 14, clock ticks */
+	uint64_t stime;          /* 15, clock ticks */
+	int64_t cutime;          /* 16 */
+	int64_t cstime;          /* 17 */
+	int32_t priority;        /* 18 */
+	int32_t nice;            /* 19 */
+	int32_t num_threads;     /* 20 */
+	uint64_t starttime;      /* 22, clock ticks after boot: with pid, the identity of a process */
+	uint64_t vsize;          /* 23, bytes */
+	int64_t rss_pages;       /* 24 */
+	int32_t processor;       /* 39: CPU it last ran on (-1 when the line is too short) */
+	uint32_t rt_priority;    /* 40 */
+	uint32_t policy;         /* 41 */
+	uint64_t blkio_ticks;    /* 42 */
 };
 
 /* Parses one stat line; comm is taken between the first '(' and the LAST ')'. Fields after

@@ -46,9 +46,9 @@ struct hal_sched_apply {
  * PM_MAX_THREADS_PER_MODEL * 4 threads). Returns PM_ERR_GONE when the process is not there, the first
  * error when no thread could be changed, PM_OK otherwise (partial results in `res`). */
 pm_status hal_affinity_set_process(const struct hal_procfs *fs, int32_t pid, const struct hal_cpuset *set,
-				   struct hal_sched_apply *res);
+                                   struct hal_sched_apply *res);
 pm_status hal_sched_set_process(const struct hal_procfs *fs, int32_t pid, int policy, int priority,
-				struct hal_sched_apply *res);
+                                struct hal_sched_apply *res);
 
 /* Number of CPUs the calling process may run on (sched_getaffinity of itself). */
 uint32_t hal_cpu_count_allowed(void);

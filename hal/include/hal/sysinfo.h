@@ -40,7 +40,7 @@ pm_status hal_sysinfo_netdev(struct hal_sysinfo *si, struct hal_netdev_table *ou
 /* PM_ERR_UNSUPPORTED when the kernel has no PSI (or it is disabled). */
 pm_status hal_sysinfo_psi(struct hal_sysinfo *si, enum hal_psi_resource res, struct hal_psi *out);
 
-#define HAL_MAX_CACHES 8    /* cache indexes per CPU (L1d, L1i, L2, L3, ...) */
+#define HAL_MAX_CACHES 8 /* cache indexes per CPU (L1d, L1i, L2, L3, ...) */
 #define HAL_CACHE_TYPE_MAX 12
 
 struct hal_cache {
@@ -51,10 +51,10 @@ struct hal_cache {
 };
 
 struct hal_cpu_topo {
-	int32_t package;  /* physical_package_id, -1 unknown */
-	int32_t core;     /* core_id, -1 unknown */
-	int32_t node;     /* NUMA node, 0 when the kernel has no NUMA */
-	uint32_t max_khz; /* cpufreq cpuinfo_max_freq, 0 unknown */
+	int32_t package;            /* physical_package_id, -1 unknown */
+	int32_t core;               /* core_id, -1 unknown */
+	int32_t node;               /* NUMA node, 0 when the kernel has no NUMA */
+	uint32_t max_khz;           /* cpufreq cpuinfo_max_freq, 0 unknown */
 	struct hal_cpuset siblings; /* thread siblings (SMT), including itself */
 	uint32_t ncaches;
 	struct hal_cache cache[HAL_MAX_CACHES];
@@ -97,6 +97,6 @@ pm_status hal_cgroup_mount(const struct hal_procfs *fs, char *buf, size_t cap);
  * Controllers not enabled for the group are left out of `valid`; PM_ERR_NOENT when the group has
  * none of them. */
 pm_status hal_cgroup_read(const struct hal_procfs *fs, const char *mount, const char *path,
-			  struct hal_cgroup_stats *out);
+                          struct hal_cgroup_stats *out);
 
 #endif

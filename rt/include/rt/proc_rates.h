@@ -22,19 +22,19 @@ struct rt_proc_rates {
 	double write_bytes_s; /* storage layer (write_bytes) */
 	double rchar_s;       /* all read(2)-like bytes */
 	double wchar_s;
-	double io_ops_s;      /* syscr + syscw per second */
-	double ctxsw_s;       /* voluntary + nonvoluntary switches per second */
-	double migrations_s;  /* se.nr_migrations per second */
-	uint32_t valid;       /* HAL_PROC_* bits both samples had */
+	double io_ops_s;     /* syscr + syscw per second */
+	double ctxsw_s;      /* voluntary + nonvoluntary switches per second */
+	double migrations_s; /* se.nr_migrations per second */
+	uint32_t valid;      /* HAL_PROC_* bits both samples had */
 };
 
 /* Rates between two samples of the same process (same pid and starttime; else all zero). */
-void rt_proc_rates_compute(const struct hal_proc_sample *prev, const struct hal_proc_sample *cur, uint32_t clk_tck,
-			   struct rt_proc_rates *out);
+void rt_proc_rates_compute(const struct hal_proc_sample *prev, const struct hal_proc_sample *cur,
+                           uint32_t clk_tck, struct rt_proc_rates *out);
 
 /* Per-thread CPU % from schedstat (preferred: ns resolution) or stat ticks. */
 double rt_thread_cpu_percent(const struct hal_thread_sample *prev, const struct hal_thread_sample *cur,
-			     uint32_t clk_tck);
+                             uint32_t clk_tck);
 
 /* Children per process of a snapshot: pids sorted ascending; children[i] counts the entries whose
  * ppid is pids[i]. */

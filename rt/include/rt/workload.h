@@ -15,8 +15,8 @@
 #include <stdint.h>
 
 #include "hal/cpuset.h"
-#include "hal/sysinfo.h"
 #include "hal/status.h"
+#include "hal/sysinfo.h"
 #include "rt/time.h"
 
 enum rt_workload_type {
@@ -34,8 +34,8 @@ struct rt_workload_acc {
 	double cpu_mean;
 	double cpu_m2;
 	double cpu_max;
-	uint64_t migrations; /* sum of deltas */
-	uint32_t est_cache_hits; /* seed estimate: samples with a migration while CPU < 50 % */
+	uint64_t migrations;      /* sum of deltas */
+	uint32_t est_cache_hits;  /* seed estimate: samples with a migration while CPU < 50 % */
 	bool migrations_measured; /* every sample had se.nr_migrations */
 	uint64_t cache_refs;
 	uint64_t cache_misses;
@@ -58,13 +58,14 @@ struct rt_workload_analysis {
 void rt_workload_acc_init(struct rt_workload_acc *acc);
 /* One sample: CPU % over the last interval and the migrations in it; `measured` false when the
  * count came from context switches (no /proc/PID/sched). */
-void rt_workload_acc_add(struct rt_workload_acc *acc, double cpu_percent, uint64_t migrations_delta, bool measured);
+void rt_workload_acc_add(struct rt_workload_acc *acc, double cpu_percent, uint64_t migrations_delta,
+                         bool measured);
 /* Counter totals over the analysis, from perf. */
 void rt_workload_acc_set_cache(struct rt_workload_acc *acc, uint64_t refs, uint64_t misses);
 void rt_workload_finish(const struct rt_workload_acc *acc, pm_ns duration, struct rt_workload_analysis *out);
 
 enum rt_workload_type rt_workload_classify(double avg_cpu, double cpu_variance, double migration_rate,
-					   double cache_miss_ratio);
+                                           double cache_miss_ratio);
 const char *rt_workload_name(enum rt_workload_type t);
 
 /* Recommends CPUs for a workload type over the online CPUs of `topo`:
@@ -77,7 +78,8 @@ const char *rt_workload_name(enum rt_workload_type t);
  * Physical cores other than the one of CPU 0 are preferred when there are several (CPU 0 handles
  * most interrupts). `busy` (may be NULL) is the busy fraction 0..1 of each CPU. `why` gets a short
  * static explanation. PM_ERR_INVAL without online CPUs. */
-pm_status rt_affinity_recommend(const struct hal_topology *topo, enum rt_workload_type type, int32_t current_cpu,
-				const double *busy, struct hal_cpuset *out, const char **why);
+pm_status rt_affinity_recommend(const struct hal_topology *topo, enum rt_workload_type type,
+                                int32_t current_cpu, const double *busy, struct hal_cpuset *out,
+                                const char **why);
 
 #endif

@@ -133,9 +133,9 @@ static double command_cpu_us(const char *cmd)
 	}
 	getrusage(RUSAGE_CHILDREN, &after);
 	double b = (double)before.ru_utime.tv_sec * 1e6 + (double)before.ru_utime.tv_usec +
-		   (double)before.ru_stime.tv_sec * 1e6 + (double)before.ru_stime.tv_usec;
+	           (double)before.ru_stime.tv_sec * 1e6 + (double)before.ru_stime.tv_usec;
 	double a = (double)after.ru_utime.tv_sec * 1e6 + (double)after.ru_utime.tv_usec +
-		   (double)after.ru_stime.tv_sec * 1e6 + (double)after.ru_stime.tv_usec;
+	           (double)after.ru_stime.tv_sec * 1e6 + (double)after.ru_stime.tv_usec;
 	return a - b;
 }
 
@@ -251,8 +251,8 @@ static void run(int n)
 		return;
 	}
 	int nprocs = count_procs();
-	printf("\n== %d extra sleeping processes (%d processes in /proc), %d samples per measurement ==\n", n, nprocs,
-	       SAMPLES);
+	printf("\n== %d extra sleeping processes (%d processes in /proc), %d samples per measurement ==\n", n,
+	       nprocs, SAMPLES);
 	double allocs = 0.0;
 	double pic = bench_picmon(nprocs, &allocs);
 	double bare = bench_bare(nprocs);
@@ -273,16 +273,18 @@ static void run(int n)
 	snprintf(cmdk, sizeof(cmdk), "%s top -b -n 11 -d 0.1", PICMON_BIN);
 	double ptop = steady_cmd(cmd1, cmdk, k) / nprocs;
 	snprintf(cmd1, sizeof(cmd1),
-		 "/usr/bin/python3 -c \"import psutil\nfor i in range(1):\n for p in "
-		 "psutil.process_iter(['pid','ppid','status','cpu_percent','memory_info','num_threads','name','num_fds']): pass\"");
+	         "/usr/bin/python3 -c \"import psutil\nfor i in range(1):\n for p in "
+	         "psutil.process_iter(['pid','ppid','status','cpu_percent','memory_info','num_threads','name'"
+	         ",'num_fds']): pass\"");
 	snprintf(cmdk, sizeof(cmdk),
-		 "/usr/bin/python3 -c \"import psutil\nfor i in range(11):\n for p in "
-		 "psutil.process_iter(['pid','ppid','status','cpu_percent','memory_info','num_threads','name','num_fds']): pass\"");
+	         "/usr/bin/python3 -c \"import psutil\nfor i in range(11):\n for p in "
+	         "psutil.process_iter(['pid','ppid','status','cpu_percent','memory_info','num_threads','name'"
+	         ",'num_fds']): pass\"");
 	double psu = steady_cmd(cmd1, cmdk, k) / nprocs;
 	printf("%-44s %10s %14s\n", "tool (steady-state full sample)", "us/proc", "vs picmon");
 	printf("%-44s %10.2f %14s\n", "picmon refresh (stat+status+io+fd count)", pic, "1.00x");
-	printf("%-44s %10.2f %13.2fx  (picmon / bare = %.2f)\n", "bare C kept-fd pread loop (4 syscalls)", bare,
-	       bare / pic, pic / bare);
+	printf("%-44s %10.2f %13.2fx  (picmon / bare = %.2f)\n", "bare C kept-fd pread loop (4 syscalls)",
+	       bare, bare / pic, pic / bare);
 	printf("%-44s %10.2f %13.2fx\n", "picmon top -b (binary, frames 2..11)", ptop, ptop / pic);
 	printf("%-44s %10.2f %13.2fx\n", "ps -eo pid,ppid,stat,pcpu,rss,vsz,nlwp,comm", ps, ps / pic);
 	printf("%-44s %10.2f %13.2fx\n", "top -b (procps, frames 2..11)", top, top / pic);

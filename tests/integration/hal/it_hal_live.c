@@ -218,8 +218,9 @@ static void test_threads_and_affinity(void **state)
 	for (size_t i = 0; i < n; i++) {
 		struct hal_thread t;
 		struct hal_thread_sample ts;
-		assert_int_equal(hal_thread_open(&fs, (int32_t)pid, tids[i], HAL_THREAD_STAT | HAL_THREAD_SCHEDSTAT, &t, &ts),
-				 PM_OK);
+		assert_int_equal(hal_thread_open(&fs, (int32_t)pid, tids[i],
+		                                 HAL_THREAD_STAT | HAL_THREAD_SCHEDSTAT, &t, &ts),
+		                 PM_OK);
 		assert_int_equal(ts.stat.pid, tids[i]);
 		assert_true((ts.valid & HAL_THREAD_STAT) != 0);
 		hal_thread_close(&t);
@@ -339,8 +340,8 @@ static void test_system_live(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sleeping_child),     cmocka_unit_test(test_busy_child_cpu),
-		cmocka_unit_test(test_stopped_and_zombie), cmocka_unit_test(test_threads_and_affinity),
+		cmocka_unit_test(test_sleeping_child),      cmocka_unit_test(test_busy_child_cpu),
+		cmocka_unit_test(test_stopped_and_zombie),  cmocka_unit_test(test_threads_and_affinity),
 		cmocka_unit_test(test_fd_count_both_modes), cmocka_unit_test(test_cmdline_and_table),
 		cmocka_unit_test(test_system_live),
 	};
