@@ -23,31 +23,51 @@ static void skip_spaces(struct cur *c)
 
 static void skip_line(struct cur *c)
 {
-	while (c->p < c->end && *c->p != '\n') {
-		c->p++;
+	/* Eight bytes at a time (a libc memchr call costs more than it saves on short lines). */
+	const char *p = c->p;
+	const char *end = c->end;
+	const uint64_t ones = UINT64_C(0x0101010101010101);
+	const uint64_t highs = UINT64_C(0x8080808080808080);
+	const uint64_t nls = ones * (uint64_t)'\n';
+	while (end - p >= 8) {
+		uint64_t w;
+		memcpy(&w, p, sizeof(w));
+		w ^= nls;
+		if (((w - ones) & ~w & highs) != 0) {
+			break; /* a newline is among these eight bytes */
+		}
+		p += 8;
 	}
-	if (c->p < c->end) {
-		c->p++;
+	while (p < end && *p != '\n') {
+		p++;
 	}
+	c->p = p < end ? p + 1 : end;
 }
 
-/* Unsigned decimal after optional blanks; at least one digit, no overflow. */
+/* Unsigned decimal after optional blanks; at least one digit, no overflow. Up to 19 digits cannot
+ * overflow, so only longer numbers pay for the check (this runs for every number of every sample). */
 static pm_status get_u64(struct cur *c, uint64_t *out)
 {
 	skip_spaces(c);
 	uint64_t v = 0;
-	const char *start = c->p;
-	while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
-		uint64_t d = (uint64_t)(*c->p - '0');
-		if (v > (UINT64_MAX - d) / 10) {
+	const char *p = c->p;
+	const char *end = c->end;
+	const char *fast_end = (end - p) > 19 ? p + 19 : end;
+	while (p < fast_end && (unsigned)(*p - '0') <= 9u) {
+		v = v * 10u + (uint64_t)(*p - '0');
+		p++;
+	}
+	while (p < end && (unsigned)(*p - '0') <= 9u) {
+		if (__builtin_mul_overflow(v, 10u, &v) ||
+		    __builtin_add_overflow(v, (uint64_t)(*p - '0'), &v)) {
 			return PM_ERR_PARSE;
 		}
-		v = v * 10 + d;
-		c->p++;
+		p++;
 	}
-	if (c->p == start) {
+	if (p == c->p) {
 		return PM_ERR_PARSE;
 	}
+	c->p = p;
 	*out = v;
 	return PM_OK;
 }
@@ -134,13 +154,7 @@ pm_status hal_parse_stat(const char *buf, size_t len, struct hal_proc_stat *out)
 		return PM_ERR_PARSE;
 	}
 	const char *open = c.p + 1;
-	const char *close = NULL;
-	for (const char *q = c.end; q > open; q--) {
-		if (q[-1] == ')') {
-			close = q - 1;
-			break;
-		}
-	}
+	const char *close = c.end > open ? memrchr(open, ')', (size_t)(c.end - open)) : NULL;
 	if (close == NULL) {
 		return PM_ERR_PARSE;
 	}
@@ -194,15 +208,11 @@ pm_status hal_parse_stat(const char *buf, size_t len, struct hal_proc_stat *out)
 	return PM_OK;
 }
 
-pm_status hal_parse_status(const char *buf, size_t len, struct hal_proc_status *out)
+/* Parses the status lines in [c.p, c.end) into out; sets *have_name when Name: was seen. Stops
+ * early (returning the cursor in *stop) right after the Threads: line when `stop` is not NULL. */
+static pm_status status_lines(struct cur c, struct hal_proc_status *out, int *have_name, const char **stop)
 {
-	if (buf == NULL || out == NULL) {
-		return PM_ERR_INVAL;
-	}
-	memset(out, 0, sizeof(*out));
-	struct cur c = { buf, buf + len };
-	int have_name = 0;
-	/* Every iteration consumes at least one byte, so the loop is bounded by len. */
+	/* Every iteration consumes at least one byte, so the loop is bounded by the length. */
 	while (c.p < c.end) {
 		struct cur line = c;
 		skip_line(&c);
@@ -213,7 +223,7 @@ pm_status hal_parse_status(const char *buf, size_t len, struct hal_proc_status *
 		switch (*line.p) {
 		case 'N':
 			if (line_has_key(&line, "Name:", 5)) {
-				have_name = 1;
+				*have_name = 1;
 			}
 			break;
 		case 'U':
@@ -233,6 +243,10 @@ pm_status hal_parse_status(const char *buf, size_t len, struct hal_proc_status *
 					return st;
 				}
 				out->present |= HAL_STATUS_THREADS;
+				if (stop != NULL) {
+					*stop = c.p;
+					return PM_OK;
+				}
 			}
 			break;
 		case 'V':
@@ -278,14 +292,64 @@ pm_status hal_parse_status(const char *buf, size_t len, struct hal_proc_status *
 			out->present |= bit;
 		}
 	}
+	if (stop != NULL) {
+		*stop = c.end;
+	}
+	return PM_OK;
+}
+
+#define STATUS_TAIL_LINES 8 /* the context-switch lines are the last ones (a few may follow) */
+
+pm_status hal_parse_status(const char *buf, size_t len, struct hal_proc_status *out)
+{
+	if (buf == NULL || out == NULL) {
+		return PM_ERR_INVAL;
+	}
+	memset(out, 0, sizeof(*out));
+	int have_name = 0;
+	const char *end = buf + len;
+	const char *mid = end;
+	/* Fast path: parse up to Threads:, skip the signal/capability/cpuset lines, parse the tail.
+	 * If the tail does not hold the switch counts, the skipped middle is parsed too. */
+	pm_status st = status_lines((struct cur){ buf, end }, out, &have_name, &mid);
+	if (st != PM_OK) {
+		return st;
+	}
+	if (mid < end) {
+		/* The switch counts are the last lines on every kernel so far: find the start of
+		 * "voluntary_ctxt_switches:" scanning back from the end (a few dozen bytes). */
+		static const char key[] = "voluntary_ctxt_switches:";
+		const size_t klen = sizeof(key) - 1;
+		const char *tail = mid;
+		for (const char *q = end - 1; q >= mid; q--) {
+			if (*q == 'v' && (q == mid || q[-1] == '\n') && (size_t)(end - q) >= klen &&
+			    memcmp(q, key, klen) == 0) {
+				tail = q;
+				break;
+			}
+		}
+		if ((st = status_lines((struct cur){ tail, end }, out, &have_name, NULL)) != PM_OK) {
+			return st;
+		}
+		if ((out->present & HAL_STATUS_CTXSW) == 0 && tail > mid &&
+		    (st = status_lines((struct cur){ mid, tail }, out, &have_name, NULL)) != PM_OK) {
+			return st;
+		}
+	}
 	return have_name ? PM_OK : PM_ERR_PARSE;
 }
 
 /* Generic "key: value" (or "key value") line table parser: fills the u64 at offsets[i] for keys[i]. */
 struct kv_key {
 	const char *key; /* including the separator, e.g. "rchar:" or "pgfault " */
+	size_t klen;
 	size_t offset;
 };
+
+#define KV(text, type, field)                                                                                \
+	{                                                                                                    \
+		text, sizeof(text) - 1, offsetof(type, field)                                                \
+	}
 
 static pm_status parse_kv(const char *buf, size_t len, const struct kv_key *keys, size_t nkeys, void *base,
                           uint32_t *present)
@@ -297,8 +361,8 @@ static pm_status parse_kv(const char *buf, size_t len, const struct kv_key *keys
 		skip_line(&c);
 		line.end = c.p;
 		for (size_t i = 0; i < nkeys; i++) {
-			size_t klen = strlen(keys[i].key);
-			if (line_has_key(&line, keys[i].key, klen)) {
+			size_t klen = keys[i].klen;
+			if (line.p[0] == keys[i].key[0] && line_has_key(&line, keys[i].key, klen)) {
 				line.p += klen;
 				uint64_t v;
 				pm_status st = get_u64(&line, &v);
@@ -322,13 +386,13 @@ static pm_status parse_kv(const char *buf, size_t len, const struct kv_key *keys
 pm_status hal_parse_io(const char *buf, size_t len, struct hal_proc_io *out)
 {
 	static const struct kv_key keys[] = {
-		{ "rchar:", offsetof(struct hal_proc_io, rchar) },
-		{ "wchar:", offsetof(struct hal_proc_io, wchar) },
-		{ "syscr:", offsetof(struct hal_proc_io, syscr) },
-		{ "syscw:", offsetof(struct hal_proc_io, syscw) },
-		{ "read_bytes:", offsetof(struct hal_proc_io, read_bytes) },
-		{ "write_bytes:", offsetof(struct hal_proc_io, write_bytes) },
-		{ "cancelled_write_bytes:", offsetof(struct hal_proc_io, cancelled_write_bytes) },
+		KV("rchar:", struct hal_proc_io, rchar),
+		KV("wchar:", struct hal_proc_io, wchar),
+		KV("syscr:", struct hal_proc_io, syscr),
+		KV("syscw:", struct hal_proc_io, syscw),
+		KV("read_bytes:", struct hal_proc_io, read_bytes),
+		KV("write_bytes:", struct hal_proc_io, write_bytes),
+		KV("cancelled_write_bytes:", struct hal_proc_io, cancelled_write_bytes),
 	};
 	if (buf == NULL || out == NULL) {
 		return PM_ERR_INVAL;
@@ -399,15 +463,15 @@ pm_status hal_parse_sched(const char *buf, size_t len, struct hal_proc_sched *ou
 pm_status hal_parse_meminfo(const char *buf, size_t len, struct hal_meminfo *out)
 {
 	static const struct kv_key keys[] = {
-		{ "MemTotal:", offsetof(struct hal_meminfo, mem_total_kb) },
-		{ "MemFree:", offsetof(struct hal_meminfo, mem_free_kb) },
-		{ "MemAvailable:", offsetof(struct hal_meminfo, mem_available_kb) },
-		{ "Buffers:", offsetof(struct hal_meminfo, buffers_kb) },
-		{ "Cached:", offsetof(struct hal_meminfo, cached_kb) },
-		{ "SwapTotal:", offsetof(struct hal_meminfo, swap_total_kb) },
-		{ "SwapFree:", offsetof(struct hal_meminfo, swap_free_kb) },
-		{ "Shmem:", offsetof(struct hal_meminfo, shmem_kb) },
-		{ "SReclaimable:", offsetof(struct hal_meminfo, sreclaimable_kb) },
+		KV("MemTotal:", struct hal_meminfo, mem_total_kb),
+		KV("MemFree:", struct hal_meminfo, mem_free_kb),
+		KV("MemAvailable:", struct hal_meminfo, mem_available_kb),
+		KV("Buffers:", struct hal_meminfo, buffers_kb),
+		KV("Cached:", struct hal_meminfo, cached_kb),
+		KV("SwapTotal:", struct hal_meminfo, swap_total_kb),
+		KV("SwapFree:", struct hal_meminfo, swap_free_kb),
+		KV("Shmem:", struct hal_meminfo, shmem_kb),
+		KV("SReclaimable:", struct hal_meminfo, sreclaimable_kb),
 	};
 	if (buf == NULL || out == NULL) {
 		return PM_ERR_INVAL;
@@ -556,13 +620,13 @@ pm_status hal_parse_loadavg(const char *buf, size_t len, struct hal_loadavg *out
 pm_status hal_parse_vmstat(const char *buf, size_t len, struct hal_vmstat *out)
 {
 	static const struct kv_key keys[] = {
-		{ "pgfault ", offsetof(struct hal_vmstat, pgfault) },
-		{ "pgmajfault ", offsetof(struct hal_vmstat, pgmajfault) },
-		{ "pswpin ", offsetof(struct hal_vmstat, pswpin) },
-		{ "pswpout ", offsetof(struct hal_vmstat, pswpout) },
-		{ "pgpgin ", offsetof(struct hal_vmstat, pgpgin) },
-		{ "pgpgout ", offsetof(struct hal_vmstat, pgpgout) },
-		{ "oom_kill ", offsetof(struct hal_vmstat, oom_kill) },
+		KV("pgfault ", struct hal_vmstat, pgfault),
+		KV("pgmajfault ", struct hal_vmstat, pgmajfault),
+		KV("pswpin ", struct hal_vmstat, pswpin),
+		KV("pswpout ", struct hal_vmstat, pswpout),
+		KV("pgpgin ", struct hal_vmstat, pgpgin),
+		KV("pgpgout ", struct hal_vmstat, pgpgout),
+		KV("oom_kill ", struct hal_vmstat, oom_kill),
 	};
 	if (buf == NULL || out == NULL) {
 		return PM_ERR_INVAL;
@@ -833,12 +897,12 @@ pm_status hal_parse_size(const char *buf, size_t len, uint64_t *out)
 pm_status hal_parse_cgroup_cpu_stat(const char *buf, size_t len, struct hal_cgroup_cpu_stat *out)
 {
 	static const struct kv_key keys[] = {
-		{ "usage_usec ", offsetof(struct hal_cgroup_cpu_stat, usage_usec) },
-		{ "user_usec ", offsetof(struct hal_cgroup_cpu_stat, user_usec) },
-		{ "system_usec ", offsetof(struct hal_cgroup_cpu_stat, system_usec) },
-		{ "nr_periods ", offsetof(struct hal_cgroup_cpu_stat, nr_periods) },
-		{ "nr_throttled ", offsetof(struct hal_cgroup_cpu_stat, nr_throttled) },
-		{ "throttled_usec ", offsetof(struct hal_cgroup_cpu_stat, throttled_usec) },
+		KV("usage_usec ", struct hal_cgroup_cpu_stat, usage_usec),
+		KV("user_usec ", struct hal_cgroup_cpu_stat, user_usec),
+		KV("system_usec ", struct hal_cgroup_cpu_stat, system_usec),
+		KV("nr_periods ", struct hal_cgroup_cpu_stat, nr_periods),
+		KV("nr_throttled ", struct hal_cgroup_cpu_stat, nr_throttled),
+		KV("throttled_usec ", struct hal_cgroup_cpu_stat, throttled_usec),
 	};
 	if (buf == NULL || out == NULL) {
 		return PM_ERR_INVAL;

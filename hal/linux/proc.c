@@ -59,7 +59,7 @@ static pm_status list_dir(int dirfd, int32_t *pids, size_t cap, size_t *count)
 	size_t n = 0;
 	pm_status result = PM_OK;
 	for (int calls = 0; calls < DENTS_MAX_CALLS; calls++) {
-		int64_t got = hal_sys.getdents64(dirfd, buf, sizeof(buf));
+		int64_t got = hal_sys.dents(dirfd, buf, sizeof(buf));
 		if (got == -EINTR) {
 			continue;
 		}
@@ -383,6 +383,7 @@ pm_status hal_proc_open(const struct hal_procfs *fs, int32_t pid, uint32_t field
 	}
 	hal_close_fd(&dirfd);
 	struct hal_proc_sample local;
+	memset(&local, 0, sizeof(local));
 	struct hal_proc_sample *s = first != NULL ? first : &local;
 	if (st == PM_OK) {
 		st = hal_proc_sample(p, s);
@@ -486,6 +487,7 @@ pm_status hal_thread_open(const struct hal_procfs *fs, int32_t pid, int32_t tid,
 	}
 	hal_close_fd(&dirfd);
 	struct hal_thread_sample local;
+	memset(&local, 0, sizeof(local));
 	if (st == PM_OK) {
 		st = hal_thread_sample(t, first != NULL ? first : &local);
 	}

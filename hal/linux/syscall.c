@@ -2,7 +2,6 @@
  * libc convention (-1 + errno) into -errno. Raw syscall(2) for the scheduler calls that musl stubs. */
 #include "hal/syscall.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -90,7 +89,7 @@ static const struct hal_syscalls defaults = {
 	.close = sys_close,
 	.pread = sys_pread,
 	.fstat_size = sys_fstat_size,
-	.getdents64 = sys_getdents64,
+	.dents = sys_getdents64,
 	.rewind = sys_rewind,
 	.sched_getaffinity = sys_sched_getaffinity,
 	.sched_setaffinity = sys_sched_setaffinity,
@@ -104,7 +103,7 @@ struct hal_syscalls hal_sys = {
 	.close = sys_close,
 	.pread = sys_pread,
 	.fstat_size = sys_fstat_size,
-	.getdents64 = sys_getdents64,
+	.dents = sys_getdents64,
 	.rewind = sys_rewind,
 	.sched_getaffinity = sys_sched_getaffinity,
 	.sched_setaffinity = sys_sched_setaffinity,

@@ -16,7 +16,7 @@ struct hal_syscalls {
 	/* fstat(fd) -> st_size */
 	int (*fstat_size)(int fd, int64_t *size);
 	/* getdents64 into buf; 0 at the end of the directory */
-	int64_t (*getdents64)(int fd, void *buf, size_t len);
+	int64_t (*dents)(int fd, void *buf, size_t len);
 	/* lseek(fd, 0, SEEK_SET): rewinds a directory for the next listing */
 	int (*rewind)(int fd);
 	int (*sched_getaffinity)(int tid, size_t bytes, uint64_t *mask);

@@ -1,0 +1,318 @@
+/* Benchmark of a full process sample: picmon's steady-state refresh (kept-open stat, status, io and
+ * fd count per process, parsed) against a bare C loop over the same kept descriptors (4 syscalls per
+ * process, no parsing), ps -eo, top -b and a python3-psutil loop, in the same run, over an own
+ * population of N sleeping processes (200 and 1000) that it ends by PID. Prints CPU microseconds
+ * per process per sample, ratios, and allocator calls per sample. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hal/proc.h"
+#include "proc_table.h"
+
+/* Allocator wrapper: every call counts. */
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t a, size_t b);
+void *__real_realloc(void *p, size_t n);
+void __real_free(void *p);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t a, size_t b);
+void *__wrap_realloc(void *p, size_t n);
+void __wrap_free(void *p);
+static volatile uint64_t g_allocs;
+
+void *__wrap_malloc(size_t n)
+{
+	g_allocs++;
+	return __real_malloc(n);
+}
+void *__wrap_calloc(size_t a, size_t b)
+{
+	g_allocs++;
+	return __real_calloc(a, b);
+}
+void *__wrap_realloc(void *p, size_t n)
+{
+	g_allocs++;
+	return __real_realloc(p, n);
+}
+void __wrap_free(void *p)
+{
+	if (p != NULL) {
+		g_allocs++;
+	}
+	__real_free(p);
+}
+
+#define MAX_CHILDREN 1000
+#define SAMPLES 20
+
+static pid_t g_kids[MAX_CHILDREN];
+static int g_nkids;
+
+static double cpu_now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static void end_children(void)
+{
+	for (int i = 0; i < g_nkids; i++) {
+		(void)kill(g_kids[i], SIGKILL);
+	}
+	for (int i = 0; i < g_nkids; i++) {
+		int st;
+		(void)waitpid(g_kids[i], &st, 0);
+	}
+	g_nkids = 0;
+}
+
+static int spawn_children(int n)
+{
+	for (int i = 0; i < n; i++) {
+		pid_t pid = fork();
+		if (pid < 0) {
+			perror("fork");
+			return -1;
+		}
+		if (pid == 0) {
+			for (;;) {
+				pause();
+			}
+		}
+		g_kids[g_nkids++] = pid;
+	}
+	struct timespec ts = { 0, 300000000 };
+	nanosleep(&ts, NULL); /* let them all reach pause() */
+	return 0;
+}
+
+static int count_procs(void)
+{
+	static int32_t pids[PM_MAX_PROCESSES];
+	struct hal_procfs fs;
+	size_t n = 0;
+	if (hal_procfs_open(&fs, NULL) != PM_OK) {
+		return 0;
+	}
+	(void)hal_proc_list(&fs, pids, PM_MAX_PROCESSES, &n);
+	hal_procfs_close(&fs);
+	return (int)n;
+}
+
+/* CPU time (user+sys, µs) that a shell command spends, from the children's rusage. */
+static double command_cpu_us(const char *cmd)
+{
+	struct rusage before;
+	struct rusage after;
+	getrusage(RUSAGE_CHILDREN, &before);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_WRONLY);
+		if (devnull >= 0) {
+			dup2(devnull, 1);
+		}
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	int st;
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		fprintf(stderr, "bench: '%s' failed\n", cmd);
+		return -1.0;
+	}
+	getrusage(RUSAGE_CHILDREN, &after);
+	double b = (double)before.ru_utime.tv_sec * 1e6 + (double)before.ru_utime.tv_usec +
+	           (double)before.ru_stime.tv_sec * 1e6 + (double)before.ru_stime.tv_usec;
+	double a = (double)after.ru_utime.tv_sec * 1e6 + (double)after.ru_utime.tv_usec +
+	           (double)after.ru_stime.tv_sec * 1e6 + (double)after.ru_stime.tv_usec;
+	return a - b;
+}
+
+/* Steady-state cost of one more frame of a batch tool: (cost of 1+K frames - cost of 1 frame) / K. */
+static double steady_cmd(const char *fmt_one, const char *fmt_many, int k)
+{
+	double best1 = 1e300;
+	double bestk = 1e300;
+	for (int rep = 0; rep < 3; rep++) {
+		double one = command_cpu_us(fmt_one);
+		double many = command_cpu_us(fmt_many);
+		if (one < 0 || many < 0) {
+			return -1.0;
+		}
+		best1 = one < best1 ? one : best1;
+		bestk = many < bestk ? many : bestk;
+	}
+	return (bestk - best1) / k;
+}
+
+static struct app_proc_table g_table;
+
+static double bench_picmon(int nprocs, double *allocs_per_sample)
+{
+	struct hal_procfs fs;
+	if (hal_procfs_open(&fs, NULL) != PM_OK) {
+		return -1.0;
+	}
+	app_proc_table_init(&g_table, &fs, HAL_PROC_BASIC);
+	(void)app_proc_table_refresh(&g_table); /* opens every file: start-up, not counted */
+	(void)app_proc_table_refresh(&g_table);
+	double best = 1e300;
+	uint64_t allocs = 0;
+	for (int rep = 0; rep < 3; rep++) {
+		uint64_t a0 = g_allocs;
+		double t0 = cpu_now_us();
+		for (int i = 0; i < SAMPLES; i++) {
+			(void)app_proc_table_refresh(&g_table);
+		}
+		double t = cpu_now_us() - t0;
+		allocs += g_allocs - a0;
+		best = t < best ? t : best;
+	}
+	*allocs_per_sample = (double)allocs / (3.0 * SAMPLES);
+	app_proc_table_close(&g_table);
+	hal_procfs_close(&fs);
+	return best / SAMPLES / nprocs;
+}
+
+/* The floor: the same kept files, 4 syscalls per process (pread stat, status, io; fstat fd), no
+ * parsing, no discovery. */
+static int g_bare[PM_MAX_PROCESSES][4];
+
+static double bench_bare(int nprocs)
+{
+	static int32_t pids[PM_MAX_PROCESSES];
+	struct hal_procfs fs;
+	size_t n = 0;
+	if (hal_procfs_open(&fs, NULL) != PM_OK) {
+		return -1.0;
+	}
+	(void)hal_proc_list(&fs, pids, PM_MAX_PROCESSES, &n);
+	hal_procfs_close(&fs);
+	char path[64];
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/stat", pids[i]);
+		g_bare[i][0] = open(path, O_RDONLY | O_CLOEXEC);
+		snprintf(path, sizeof(path), "/proc/%d/status", pids[i]);
+		g_bare[i][1] = open(path, O_RDONLY | O_CLOEXEC);
+		snprintf(path, sizeof(path), "/proc/%d/io", pids[i]);
+		g_bare[i][2] = open(path, O_RDONLY | O_CLOEXEC);
+		snprintf(path, sizeof(path), "/proc/%d/fd", pids[i]);
+		g_bare[i][3] = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	static char buf[4096];
+	volatile long sink = 0;
+	double best = 1e300;
+	for (int rep = 0; rep < 3; rep++) {
+		double t0 = cpu_now_us();
+		for (int s = 0; s < SAMPLES; s++) {
+			for (size_t i = 0; i < n; i++) {
+				for (int f = 0; f < 3; f++) {
+					if (g_bare[i][f] >= 0) {
+						sink += pread(g_bare[i][f], buf, sizeof(buf), 0);
+					}
+				}
+				struct stat st;
+				if (g_bare[i][3] >= 0 && fstat(g_bare[i][3], &st) == 0) {
+					sink += st.st_size;
+				}
+			}
+		}
+		double t = cpu_now_us() - t0;
+		best = t < best ? t : best;
+	}
+	for (size_t i = 0; i < n; i++) {
+		for (int f = 0; f < 4; f++) {
+			if (g_bare[i][f] >= 0) {
+				close(g_bare[i][f]);
+			}
+		}
+	}
+	(void)sink;
+	(void)nprocs;
+	return best / SAMPLES / (double)n;
+}
+
+static void run(int n)
+{
+	end_children();
+	if (spawn_children(n) != 0) {
+		end_children();
+		return;
+	}
+	int nprocs = count_procs();
+	printf("\n== %d extra sleeping processes (%d processes in /proc), %d samples per measurement ==\n", n,
+	       nprocs, SAMPLES);
+	double allocs = 0.0;
+	double pic = bench_picmon(nprocs, &allocs);
+	double bare = bench_bare(nprocs);
+	char cmd1[512];
+	char cmdk[512];
+	const int k = 10;
+	double ps = 0.0;
+	{
+		double best = 1e300;
+		for (int rep = 0; rep < 3; rep++) {
+			double c = command_cpu_us("ps -eo pid,ppid,stat,pcpu,rss,vsz,nlwp,comm");
+			best = c >= 0 && c < best ? c : best;
+		}
+		ps = best / nprocs;
+	}
+	double top = steady_cmd("top -b -n 1 -d 0.1", "top -b -n 11 -d 0.1", k) / nprocs;
+	snprintf(cmd1, sizeof(cmd1), "%s top -b -n 1 -d 0.1", PICMON_BIN);
+	snprintf(cmdk, sizeof(cmdk), "%s top -b -n 11 -d 0.1", PICMON_BIN);
+	double ptop = steady_cmd(cmd1, cmdk, k) / nprocs;
+	snprintf(cmd1, sizeof(cmd1),
+	         "/usr/bin/python3 -c \"import psutil\nfor i in range(1):\n for p in "
+	         "psutil.process_iter(['pid','ppid','status','cpu_percent','memory_info','num_threads','name'"
+	         ",'num_fds']): pass\"");
+	snprintf(cmdk, sizeof(cmdk),
+	         "/usr/bin/python3 -c \"import psutil\nfor i in range(11):\n for p in "
+	         "psutil.process_iter(['pid','ppid','status','cpu_percent','memory_info','num_threads','name'"
+	         ",'num_fds']): pass\"");
+	double psu = steady_cmd(cmd1, cmdk, k) / nprocs;
+	printf("%-44s %10s %14s\n", "tool (steady-state full sample)", "us/proc", "vs picmon");
+	printf("%-44s %10.2f %14s\n", "picmon refresh (stat+status+io+fd count)", pic, "1.00x");
+	printf("%-44s %10.2f %13.2fx  (picmon / bare = %.2f)\n", "bare C kept-fd pread loop (4 syscalls)",
+	       bare, bare / pic, pic / bare);
+	printf("%-44s %10.2f %13.2fx\n", "picmon top -b (binary, frames 2..11)", ptop, ptop / pic);
+	printf("%-44s %10.2f %13.2fx\n", "ps -eo pid,ppid,stat,pcpu,rss,vsz,nlwp,comm", ps, ps / pic);
+	printf("%-44s %10.2f %13.2fx\n", "top -b (procps, frames 2..11)", top, top / pic);
+	printf("%-44s %10.2f %13.2fx\n", "python3-psutil process_iter loop (2..11)", psu, psu / pic);
+	printf("allocator calls per picmon sample: %.2f\n", allocs);
+	fflush(stdout);
+	end_children();
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t got = 0;
+	(void)hal_fd_limit_raise(PM_MAX_PROCESSES * 5u + 64u, &got);
+	int sizes[2] = { 200, 1000 };
+	int nsizes = 2;
+	if (argc > 1) {
+		sizes[0] = atoi(argv[1]);
+		nsizes = 1;
+		if (sizes[0] <= 0 || sizes[0] > MAX_CHILDREN) {
+			fprintf(stderr, "usage: bench_proc [N<=%d]\n", MAX_CHILDREN);
+			return 2;
+		}
+	}
+	printf("bench_proc: CPU time per process per full sample (lower is better); fd limit %llu\n",
+	       (unsigned long long)got);
+	for (int i = 0; i < nsizes; i++) {
+		run(sizes[i]);
+	}
+	end_children();
+	return 0;
+}
