@@ -38,7 +38,7 @@ fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
-  st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  st=$(dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | sort -u || true)
   [ "$st" = "install ok installed" ] || missing+=("$p")
 done
 

@@ -78,6 +78,9 @@ qemu-aarch64-static build/aarch64-musl/app/picmon --version
 step "aarch64-musl: ctest under qemu-aarch64-static"
 run_ctest aarch64-musl
 
+step "demo: a short run of the README's first command, its summary checked"
+scripts/demo.sh --duration 10 --check
+
 step "aarch64-musl: the test binaries on a real ARM64 kernel (qemu-system-aarch64 VM, -smp 4 -nic none)"
 qemu/vm-run.sh build/aarch64-musl qemu/payload-tests.sh 600
 

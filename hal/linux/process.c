@@ -28,7 +28,12 @@ pm_status hal_process_spawn(const char *const *argv, int *out_pid)
 		(void)posix_spawn_file_actions_destroy(&actions);
 		return pm_status_from_errno(rc);
 	}
+	/* stdin and stdout from/to /dev/null: a recovered Model must not write into the monitor's own
+	 * output (a terminal or a pipe another tool reads); its stderr stays with the monitor's log. */
 	rc = posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	if (rc == 0) {
+		rc = posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+	}
 	sigset_t defaults;
 	sigemptyset(&defaults);
 	sigaddset(&defaults, SIGINT);

@@ -7,7 +7,7 @@
 
 #include "hal/status.h"
 
-/* Starts argv[0] (resolved through PATH) with argv; stdin is /dev/null, stdout/stderr inherited.
+/* Starts argv[0] (resolved through PATH) with argv; stdin and stdout are /dev/null, stderr inherited.
  * `argv` is NULL-terminated. The child gets its own process group so a stop signal can reach all of
  * its descendants. */
 pm_status hal_process_spawn(const char *const *argv, int *out_pid);

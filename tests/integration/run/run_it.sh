@@ -29,7 +29,7 @@ for _ in $(seq 1 100); do [ -e "/dev/shm${PICMON_SHM}" ] && break; sleep 0.05; d
 
 case "$case" in
   faults)
-    "$simload" --rt rt-probe --period 10ms --deadline 8ms --exec 2ms --cpu 1 \
+    "$simload" --rt rt-probe --period 10ms --deadline 8ms --exec 2ms --priority 70 --cpu 1 \
       --miss-every 20 --overrun-every 30 --duration 6 --report-json "$work/report.json" 2>"$work/sim.err"
     sleep 0.3 ;;
   crash)
