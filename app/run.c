@@ -360,6 +360,10 @@ int app_run_main(const struct app_run_options *opt)
 		app_run_emit_event(run, &run->main_ring, RT_RES_NODE, "picmon", "rt-degraded", RT_SEV_WARNING,
 		                   msg);
 	}
+	st = hal_process_init();
+	if (st != PM_OK) {
+		hal_log(HAL_LOG_WARN, "recovery commands unavailable: %s", pm_status_str(st));
+	}
 	if (hal_signal_install_stop(&run->stop_signal) != PM_OK) {
 		hal_log(HAL_LOG_WARN, "cannot install SIGINT/SIGTERM handlers");
 	}
@@ -407,6 +411,9 @@ int app_run_main(const struct app_run_options *opt)
 	               run->stop_signal != 0 ? hal_signal_name(run->stop_signal) : "duration reached");
 	app_run_emit_event(run, &run->main_ring, RT_RES_NODE, "picmon", "monitor-stop", RT_SEV_INFO, msg);
 	atomic_store(&run->stop_rt, 1);
+	/* The run phase ends here: joining threads frees their TLS, and shutdown may allocate. */
+	run->allocations_after_freeze = app_alloc_guard_count();
+	app_alloc_guard_thaw();
 	if (run->sup_thread.joinable) {
 		(void)hal_thread_join(&run->sup_thread);
 	}
@@ -417,9 +424,6 @@ int app_run_main(const struct app_run_options *opt)
 	if (run->writer_thread.joinable) {
 		(void)hal_thread_join(&run->writer_thread);
 	}
-	run->allocations_after_freeze = app_alloc_guard_count();
-	app_alloc_guard_thaw();
-
 	app_run_print_summary(run);
 	int rc = ok ? 0 : 1;
 	if (opt->summary_json != NULL && app_run_write_summary_json(run, opt->summary_json) != PM_OK) {

@@ -3,7 +3,7 @@
 # static image for this machine, starts a local etcd, runs `picmon run` on cfg/demo with the Models
 # played by picmon-simload (vision-system misses a deadline now and then, web-server crashes once and
 # is restarted by its recovery policy), shows a live status, then a summary. Leaves no process behind.
-# Usage: scripts/demo.sh [--duration S] [--check]   (--check: exit 1 unless every injected fault was
+# Usage: scripts/demo.sh [--duration S] [--check]   (PICMON_DEMO_BUILD=DIR: use that build tree's binaries)   (--check: exit 1 unless every injected fault was
 # counted and every journaled event reached etcd; CI runs it so)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,10 +26,15 @@ case "$(uname -m)" in
   aarch64|arm64) preset=aarch64-musl ;;
   *) preset=x86_64-musl ;;
 esac
-echo "demo: building the static $preset image ..."
-cmake --preset "$preset" >/dev/null
-cmake --build --preset "$preset" -j "$(nproc)" >/dev/null
-bin="$root_dir/build/$preset/app"
+if [ -n "${PICMON_DEMO_BUILD:-}" ]; then
+  # another build tree (tests: the allocation-counting build); it must be built already
+  bin="$(cd "$PICMON_DEMO_BUILD" && pwd)/app"
+else
+  echo "demo: building the static $preset image ..."
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" -j "$(nproc)" >/dev/null
+  bin="$root_dir/build/$preset/app"
+fi
 picmon="$bin/picmon"
 export PATH="$bin/simload:$bin:$PATH"
 export PICMON_SHM="/picmon-demo-$$"
@@ -122,6 +127,9 @@ checks = [
     (w["crashes"] >= 1 and w["restarts"] >= 1, f"web-server crash counted ({w['crashes']}) and restarted ({w['restarts']})"),
     (journal["eventsJournaled"] == in_etcd, f"events journaled {journal['eventsJournaled']} = events in etcd {in_etcd}"),
 ]
+allocs = summary["monitor"]["allocationsAfterFreeze"]
+if allocs is not None:  # an allocation-counting build
+    checks.append((allocs == 0, f"allocations after freeze: {allocs}"))
 for ok, text in checks:
     print(("  ok    " if ok else "  FAIL  ") + text)
 failed = [t for ok, t in checks if not ok]

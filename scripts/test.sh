@@ -81,6 +81,11 @@ run_ctest aarch64-musl
 step "demo: a short run of the README's first command, its summary checked"
 scripts/demo.sh --duration 10 --check
 
+step "zero allocation after freeze: 60 s of the demo in the allocation-counting build (glibc malloc interposed)"
+cmake --preset alloccount >/dev/null
+cmake --build --preset alloccount -j "$jobs"
+PICMON_DEMO_BUILD=build/alloccount scripts/demo.sh --duration 60 --check
+
 step "aarch64-musl: the test binaries on a real ARM64 kernel (qemu-system-aarch64 VM, -smp 4 -nic none)"
 qemu/vm-run.sh build/aarch64-musl qemu/payload-tests.sh 600
 

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -12,27 +13,32 @@
 
 extern char **environ;
 
-pm_status hal_process_spawn(const char *const *argv, int *out_pid)
+/* Spawn attributes and file actions are built once, at init: glibc allocates while building them
+ * (addopen copies the path), and a restart happens after freeze. */
+static posix_spawn_file_actions_t spawn_actions;
+static posix_spawnattr_t spawn_attr;
+static bool spawn_ready;
+
+pm_status hal_process_init(void)
 {
-	if (argv == NULL || argv[0] == NULL || out_pid == NULL) {
-		return PM_ERR_INVAL;
+	if (spawn_ready) {
+		return PM_OK;
 	}
-	posix_spawn_file_actions_t actions;
-	posix_spawnattr_t attr;
-	int rc = posix_spawn_file_actions_init(&actions);
+	int rc = posix_spawn_file_actions_init(&spawn_actions);
 	if (rc != 0) {
 		return pm_status_from_errno(rc);
 	}
-	rc = posix_spawnattr_init(&attr);
+	rc = posix_spawnattr_init(&spawn_attr);
 	if (rc != 0) {
-		(void)posix_spawn_file_actions_destroy(&actions);
+		(void)posix_spawn_file_actions_destroy(&spawn_actions);
 		return pm_status_from_errno(rc);
 	}
 	/* stdin and stdout from/to /dev/null: a recovered Model must not write into the monitor's own
 	 * output (a terminal or a pipe another tool reads); its stderr stays with the monitor's log. */
-	rc = posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	rc = posix_spawn_file_actions_addopen(&spawn_actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
 	if (rc == 0) {
-		rc = posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+		rc =
+		    posix_spawn_file_actions_addopen(&spawn_actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
 	}
 	sigset_t defaults;
 	sigemptyset(&defaults);
@@ -42,29 +48,43 @@ pm_status hal_process_spawn(const char *const *argv, int *out_pid)
 	sigset_t none;
 	sigemptyset(&none);
 	if (rc == 0) {
-		rc = posix_spawnattr_setsigdefault(&attr, &defaults);
+		rc = posix_spawnattr_setsigdefault(&spawn_attr, &defaults);
 	}
 	if (rc == 0) {
-		rc = posix_spawnattr_setsigmask(&attr, &none);
+		rc = posix_spawnattr_setsigmask(&spawn_attr, &none);
 	}
 	if (rc == 0) {
-		rc = posix_spawnattr_setpgroup(&attr, 0);
+		rc = posix_spawnattr_setpgroup(&spawn_attr, 0);
 	}
 	if (rc == 0) {
-		rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK |
-		                                         POSIX_SPAWN_SETPGROUP);
+		rc = posix_spawnattr_setflags(&spawn_attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK |
+		                                               POSIX_SPAWN_SETPGROUP);
+	}
+	if (rc != 0) {
+		(void)posix_spawnattr_destroy(&spawn_attr);
+		(void)posix_spawn_file_actions_destroy(&spawn_actions);
+		return pm_status_from_errno(rc);
+	}
+	spawn_ready = true;
+	return PM_OK;
+}
+
+pm_status hal_process_spawn(const char *const *argv, int *out_pid)
+{
+	if (argv == NULL || argv[0] == NULL || out_pid == NULL) {
+		return PM_ERR_INVAL;
+	}
+	pm_status st = hal_process_init();
+	if (st != PM_OK) {
+		return st;
 	}
 	pid_t pid = -1;
-	if (rc == 0) {
-		/* posix_spawnp takes char *const[]; it does not modify the strings. */
-		union {
-			const char *const *in;
-			char *const *out;
-		} cast = { .in = argv };
-		rc = posix_spawnp(&pid, argv[0], &actions, &attr, cast.out, environ);
-	}
-	(void)posix_spawnattr_destroy(&attr);
-	(void)posix_spawn_file_actions_destroy(&actions);
+	/* posix_spawnp takes char *const[]; it does not modify the strings. */
+	union {
+		const char *const *in;
+		char *const *out;
+	} cast = { .in = argv };
+	int rc = posix_spawnp(&pid, argv[0], &spawn_actions, &spawn_attr, cast.out, environ);
 	if (rc != 0) {
 		return pm_status_from_errno(rc);
 	}

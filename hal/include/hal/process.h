@@ -7,6 +7,10 @@
 
 #include "hal/status.h"
 
+/* Prepares what spawning needs (libc allocates while building it): call once in init, before any
+ * allocation-free phase. hal_process_spawn calls it itself when it was not called. */
+pm_status hal_process_init(void);
+
 /* Starts argv[0] (resolved through PATH) with argv; stdin and stdout are /dev/null, stderr inherited.
  * `argv` is NULL-terminated. The child gets its own process group so a stop signal can reach all of
  * its descendants. */
