@@ -186,6 +186,37 @@ static long cpu_ticks(pid_t pid)
 	return v[10] + v[11];
 }
 
+/* Time all threads of `pid` spent waiting on a run queue (schedstat field 2, ns): CPU the process
+ * asked for but did not get because others ran. -1 when schedstat is not available. */
+static long long run_delay_ns(pid_t pid)
+{
+	char dir[64];
+	snprintf(dir, sizeof(dir), "/proc/%d/task", (int)pid);
+	DIR *d = opendir(dir);
+	if (d == NULL) {
+		return -1;
+	}
+	long long sum = 0;
+	int found = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.') {
+			continue;
+		}
+		char path[400];
+		char buf[256];
+		snprintf(path, sizeof(path), "%s/%s/schedstat", dir, e->d_name);
+		unsigned long long run = 0;
+		unsigned long long wait = 0;
+		if (read_file(path, buf, sizeof(buf)) > 0 && sscanf(buf, "%llu %llu", &run, &wait) == 2) {
+			sum += (long long)wait;
+			found++;
+		}
+	}
+	closedir(d);
+	return found > 0 ? sum : -1;
+}
+
 static long io_ops(pid_t pid)
 {
 	char path[64];
@@ -285,23 +316,29 @@ static void test_profile(const char *state)
 	double window = 4.0;
 	long c0 = cpu_ticks(kids[0]);
 	long io0 = io_ops(kids[0]);
+	long long w0 = run_delay_ns(kids[0]);
 	double t0 = now_s();
 	sleep_s(window);
 	long c1 = cpu_ticks(kids[0]);
 	long io1 = io_ops(kids[0]);
+	long long w1 = run_delay_ns(kids[0]);
 	double dt = now_s() - t0;
 	long rss_mb = status_field(kids[0], "VmRSS:") / 1024;
 	long threads = status_field(kids[0], "Threads:");
 	double cpu = (double)(c1 - c0) / (double)hz / dt * 100.0;
 	double io = (double)(io1 - io0) / dt;
 	bool busy = machine_busy();
-	printf("%s: cpu %.1f%% (table %.0f-%.0f%s) rss %ld MB (%ld-%ld) threads %ld (%ld-%ld) io %.1f/s "
+	/* Demand = CPU received + time spent runnable but waiting for a CPU taken by others. */
+	double waited = w0 >= 0 && w1 >= w0 ? (double)(w1 - w0) / 1e9 / dt * 100.0 : 0.0;
+	double demand = cpu + waited;
+	printf("%s: cpu %.1f%% + run-queue wait %.1f%% (table %.0f-%.0f%s) rss %ld MB (%ld-%ld) threads %ld (%ld-%ld) io %.1f/s "
 	       "(%.0f-%.0f)\n",
-	       state, cpu, r->cpu_lo, r->cpu_hi, busy ? ", machine busy: lower bound relaxed" : "", rss_mb,
+	       state, cpu, waited, r->cpu_lo, r->cpu_hi, busy ? ", machine busy: lower bound relaxed" : "", rss_mb,
 	       r->mb_lo, r->mb_hi, threads, r->thr_lo, r->thr_hi, io, r->io_lo, r->io_hi);
-	/* Never more CPU than asked; under load from others the lower bound cannot be promised. */
+	/* Never more CPU than asked. At least what the table asks for is demanded: received, or (on a
+	 * machine loaded by others) spent waiting for a CPU. Without schedstat a busy machine relaxes it. */
 	CHECK(cpu <= r->cpu_hi + 1.0, "cpu %.1f", cpu);
-	CHECK(cpu >= (busy ? r->cpu_lo * 0.7 : r->cpu_lo) - 1.0, "cpu %.1f", cpu);
+	CHECK(demand >= (busy && w0 < 0 ? r->cpu_lo * 0.7 : r->cpu_lo) - 1.0, "cpu demand %.1f", demand);
 	CHECK(rss_mb >= r->mb_lo && rss_mb <= r->mb_hi, "rss %ld MB", rss_mb);
 	CHECK(threads >= r->thr_lo && threads <= r->thr_hi, "threads %ld", threads);
 	CHECK(io >= r->io_lo * 0.9 && io <= r->io_hi, "io %.1f/s", io);
