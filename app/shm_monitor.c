@@ -36,12 +36,13 @@ static pm_status judge_existing(const char *name)
 		pm_status probe = hal_proc_starttime(h->creator_pid, &start);
 		uint32_t state = atomic_load_explicit(&h->state, memory_order_acquire);
 		if (probe == PM_OK && start == h->creator_starttime && state != RT_SHM_STATE_CLOSED) {
-			hal_log(HAL_LOG_ERROR, "shm %s: in use by a running monitor (pid %d, epoch %llu)", name,
-				(int)h->creator_pid, (unsigned long long)h->epoch);
+			hal_log(HAL_LOG_ERROR, "shm %s: in use by a running monitor (pid %d, epoch %llu)",
+			        name, (int)h->creator_pid, (unsigned long long)h->epoch);
 			verdict = PM_ERR_STATE;
 		} else {
-			hal_log(HAL_LOG_WARN, "shm %s: stale segment of an earlier run (pid %d, epoch %llu) removed",
-				name, (int)h->creator_pid, (unsigned long long)h->epoch);
+			hal_log(HAL_LOG_WARN,
+			        "shm %s: stale segment of an earlier run (pid %d, epoch %llu) removed", name,
+			        (int)h->creator_pid, (unsigned long long)h->epoch);
 		}
 	} else {
 		hal_log(HAL_LOG_WARN, "shm %s: not a picmon segment of this layout, removing it", name);
@@ -54,7 +55,7 @@ static pm_status judge_existing(const char *name)
 }
 
 pm_status app_shm_create(const char *name, uint64_t epoch, const char *const *models,
-			 const struct rt_timing_spec *specs, uint32_t n, struct app_shm *out)
+                         const struct rt_timing_spec *specs, uint32_t n, struct app_shm *out)
 {
 	if (out == NULL || epoch == 0) {
 		return PM_ERR_INVAL;
@@ -95,7 +96,7 @@ pm_status app_shm_create(const char *name, uint64_t epoch, const char *const *mo
 	pm_status lst = hal_shm_lock(&out->map);
 	if (lst != PM_OK) {
 		hal_log(HAL_LOG_WARN, "shm %s: not locked in RAM (%s): page faults possible", name,
-			pm_status_str(lst));
+		        pm_status_str(lst));
 	}
 	out->seg = seg;
 	out->epoch = epoch;
@@ -104,7 +105,7 @@ pm_status app_shm_create(const char *name, uint64_t epoch, const char *const *mo
 }
 
 pm_status app_shm_check_owner(const struct app_shm *shm, uint32_t index, struct rt_shm_owner *owner,
-			      enum rt_shm_owner_verdict *verdict)
+                              enum rt_shm_owner_verdict *verdict)
 {
 	if (shm == NULL || shm->seg == NULL || index >= PM_MAX_MODELS || owner == NULL || verdict == NULL) {
 		return PM_ERR_INVAL;

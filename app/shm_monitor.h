@@ -23,11 +23,11 @@ const char *app_shm_default_name(void);
  * (one warning otherwise) and publishes it READY. A segment of that name left by a monitor that is
  * gone is removed with a warning; one whose creator still runs is PM_ERR_STATE (another monitor). */
 pm_status app_shm_create(const char *name, uint64_t epoch, const char *const *models,
-			 const struct rt_timing_spec *specs, uint32_t n, struct app_shm *out);
+                         const struct rt_timing_spec *specs, uint32_t n, struct app_shm *out);
 
 /* Reads the owner of slot `index`, probes its pid (/proc start time) and judges it. */
 pm_status app_shm_check_owner(const struct app_shm *shm, uint32_t index, struct rt_shm_owner *owner,
-			      enum rt_shm_owner_verdict *verdict);
+                              enum rt_shm_owner_verdict *verdict);
 
 /* Marks the segment CLOSED (clients turn to no-ops), unmaps and unlinks it. */
 pm_status app_shm_destroy(struct app_shm *shm);

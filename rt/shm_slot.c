@@ -59,8 +59,8 @@ const char *rt_shm_metric_name(enum rt_shm_metric metric)
 /* ---- segment ---- */
 
 pm_status rt_shm_segment_init(struct rt_shm_segment *seg, uint64_t epoch, int32_t creator_pid,
-			      uint64_t creator_starttime, const char *const *models,
-			      const struct rt_timing_spec *specs, uint32_t n)
+                              uint64_t creator_starttime, const char *const *models,
+                              const struct rt_timing_spec *specs, uint32_t n)
 {
 	if (seg == NULL || epoch == 0 || creator_pid <= 0 || (n > 0 && models == NULL)) {
 		return PM_ERR_INVAL;
@@ -126,14 +126,17 @@ pm_status rt_shm_header_check(const struct rt_shm_header *hdr, uint64_t mapped_s
 		return PM_ERR_CORRUPT;
 	}
 	if (hdr->magic != RT_SHM_MAGIC || hdr->layout_version != RT_SHM_LAYOUT_VERSION ||
-	    hdr->header_size != sizeof(struct rt_shm_header) || hdr->slot_size != sizeof(struct rt_shm_slot) ||
-	    hdr->slot_count != PM_MAX_MODELS || hdr->segment_size != sizeof(struct rt_shm_segment) ||
-	    mapped_size < sizeof(struct rt_shm_segment) || hdr->model_count > PM_MAX_MODELS || hdr->epoch == 0) {
+	    hdr->header_size != sizeof(struct rt_shm_header) ||
+	    hdr->slot_size != sizeof(struct rt_shm_slot) || hdr->slot_count != PM_MAX_MODELS ||
+	    hdr->segment_size != sizeof(struct rt_shm_segment) ||
+	    mapped_size < sizeof(struct rt_shm_segment) || hdr->model_count > PM_MAX_MODELS ||
+	    hdr->epoch == 0) {
 		return PM_ERR_CORRUPT;
 	}
 	uint32_t state = atomic_load_explicit(&hdr->state, memory_order_acquire);
 	if (state != RT_SHM_STATE_READY) {
-		return state == RT_SHM_STATE_INIT || state == RT_SHM_STATE_CLOSED ? PM_ERR_STATE : PM_ERR_CORRUPT;
+		return state == RT_SHM_STATE_INIT || state == RT_SHM_STATE_CLOSED ? PM_ERR_STATE
+		                                                                  : PM_ERR_CORRUPT;
 	}
 	return PM_OK;
 }
@@ -266,7 +269,7 @@ void rt_shm_slot_set_metric(struct rt_shm_slot *slot, enum rt_shm_metric metric,
 }
 
 pm_status rt_shm_slot_metric(const struct rt_shm_slot *slot, enum rt_shm_metric metric, double *value,
-			     pm_ns *mono_ns)
+                             pm_ns *mono_ns)
 {
 	if (slot == NULL || value == NULL || (int)metric < 0 || metric >= RT_SHM_METRIC_COUNT) {
 		return PM_ERR_INVAL;
@@ -320,7 +323,7 @@ void rt_shm_slot_owner(const struct rt_shm_slot *slot, struct rt_shm_owner *out)
 }
 
 enum rt_shm_owner_verdict rt_shm_owner_judge(const struct rt_shm_owner *owner, uint64_t segment_epoch,
-					     pm_status probe, uint64_t probe_starttime)
+                                             pm_status probe, uint64_t probe_starttime)
 {
 	assert(owner != NULL);
 	if (owner->word == RT_SHM_OWNER_FREE) {
@@ -363,7 +366,7 @@ pm_status rt_shm_slot_reclaim(struct rt_shm_slot *slot, const struct rt_shm_owne
 	uint64_t expected = owner->word;
 	/* The sentinel keeps a new client out while the in-flight state is reset. */
 	if (!atomic_compare_exchange_strong_explicit(&slot->owner, &expected, RT_SHM_OWNER_RECLAIMING,
-						     memory_order_acq_rel, memory_order_relaxed)) {
+	                                             memory_order_acq_rel, memory_order_relaxed)) {
 		return PM_ERR_AGAIN;
 	}
 	reset_inflight(slot);
@@ -390,7 +393,7 @@ static uint32_t next_generation(const struct rt_shm_slot *slot)
 }
 
 pm_status rt_shm_slot_claim(struct rt_shm_slot *slot, int32_t pid, uint64_t starttime, uint64_t epoch,
-			    uint64_t *word_out)
+                            uint64_t *word_out)
 {
 	if (slot == NULL || pid <= 0 || word_out == NULL || slot->configured != 1u) {
 		return PM_ERR_INVAL;
@@ -399,7 +402,7 @@ pm_status rt_shm_slot_claim(struct rt_shm_slot *slot, int32_t pid, uint64_t star
 	uint64_t word = owner_word(pid, gen);
 	uint64_t expected = RT_SHM_OWNER_FREE;
 	if (!atomic_compare_exchange_strong_explicit(&slot->owner, &expected, word, memory_order_acq_rel,
-						     memory_order_acquire)) {
+	                                             memory_order_acquire)) {
 		return expected == RT_SHM_OWNER_RECLAIMING ? PM_ERR_AGAIN : PM_ERR_STATE;
 	}
 	complete_claim(slot, gen, starttime, epoch);
@@ -408,7 +411,7 @@ pm_status rt_shm_slot_claim(struct rt_shm_slot *slot, int32_t pid, uint64_t star
 }
 
 pm_status rt_shm_slot_takeover(struct rt_shm_slot *slot, const struct rt_shm_owner *owner, int32_t pid,
-			       uint64_t starttime, uint64_t epoch, uint64_t *word_out)
+                               uint64_t starttime, uint64_t epoch, uint64_t *word_out)
 {
 	if (slot == NULL || owner == NULL || pid <= 0 || word_out == NULL || slot->configured != 1u ||
 	    owner->word == RT_SHM_OWNER_FREE || owner->word == RT_SHM_OWNER_RECLAIMING) {
@@ -421,7 +424,7 @@ pm_status rt_shm_slot_takeover(struct rt_shm_slot *slot, const struct rt_shm_own
 	uint64_t word = owner_word(pid, gen);
 	uint64_t expected = owner->word;
 	if (!atomic_compare_exchange_strong_explicit(&slot->owner, &expected, word, memory_order_acq_rel,
-						     memory_order_acquire)) {
+	                                             memory_order_acquire)) {
 		return PM_ERR_AGAIN;
 	}
 	atomic_fetch_add_explicit(&slot->takeovers, 1u, memory_order_relaxed);
@@ -442,9 +445,8 @@ pm_status rt_shm_slot_release(struct rt_shm_slot *slot, uint64_t word)
 	atomic_store_explicit(&slot->attached, 0u, memory_order_relaxed);
 	uint64_t expected = word;
 	if (!atomic_compare_exchange_strong_explicit(&slot->owner, &expected, RT_SHM_OWNER_FREE,
-						     memory_order_acq_rel, memory_order_relaxed)) {
+	                                             memory_order_acq_rel, memory_order_relaxed)) {
 		return PM_ERR_STATE;
 	}
 	return PM_OK;
 }
-

@@ -107,11 +107,12 @@ static pm_status claim(struct rt_shm_slot *slot, const char *model, int pid, uin
 		enum rt_shm_owner_verdict v = rt_shm_owner_judge(&owner, epoch, probe, ostart);
 		if (v == RT_SHM_OWNER_OK || v == RT_SHM_OWNER_CLAIMING) {
 			if (owner.pid == pid) {
-				return fail(PM_ERR_STATE, "Model %s is already attached by this process (pid %ld)",
-					    model, (long)pid);
+				return fail(PM_ERR_STATE,
+				            "Model %s is already attached by this process (pid %ld)", model,
+				            (long)pid);
 			}
 			return fail(PM_ERR_STATE, "Model %s is already attached by another process (pid %ld)",
-				    model, (long)owner.pid);
+			            model, (long)owner.pid);
 		}
 		/* Dead, reused pid or a stale epoch: the previous instance crashed; take its place. */
 		st = rt_shm_slot_takeover(slot, &owner, pid, start, epoch, &g_client.word);
@@ -159,14 +160,15 @@ pm_status pm_attach(const char *model_name)
 			return fail(st, "monitor segment %s is not ready (starting or stopped)", name);
 		}
 		return fail(st, "shared memory %s is not a picmon segment of layout version %u", name,
-			    RT_SHM_LAYOUT_VERSION);
+		            RT_SHM_LAYOUT_VERSION);
 	}
 	uint64_t cstart = 0;
 	if (hal_proc_starttime(seg->header.creator_pid, &cstart) != PM_OK ||
 	    cstart != seg->header.creator_starttime) {
 		long cpid = (long)seg->header.creator_pid;
 		unmap();
-		return fail(PM_ERR_GONE, "shared memory %s is stale: its monitor (pid %ld) is gone", name, cpid);
+		return fail(PM_ERR_GONE, "shared memory %s is stale: its monitor (pid %ld) is gone", name,
+		            cpid);
 	}
 	int32_t idx = rt_shm_find_slot(seg, model_name);
 	if (idx < 0) {

@@ -6,19 +6,19 @@
 #include "simload.h"
 
 static const char usage[] =
-	"usage: picmon-simload [--state S] [--procs N] [--mix diverse] [--model NAME] [--duration S]\n"
-	"                      [--crash-after S] [--log-dir DIR]\n"
-	"       picmon-simload --rt NAME --period 10ms --deadline 8ms --exec 2ms [--priority P] [--cpu N]\n"
-	"                      [--miss-every N] [--overrun-every N] [--hang-after S] [--crash-after S]\n"
-	"                      [--duration S] [--report-json FILE] [--model NAME]\n"
-	"States (PROCESS_STATE): foreground_active background_active active running inactive.\n"
-	"Environment: PROCESS_STATE, NUM_PROCS, PROCESS_MIX=diverse (flags win); PICMON_SHM for --rt.\n"
-	"S: seconds (\"5\", \"0.5\") or a duration (\"500ms\", \"2s\").\n";
+    "usage: picmon-simload [--state S] [--procs N] [--mix diverse] [--model NAME] [--duration S]\n"
+    "                      [--crash-after S] [--log-dir DIR]\n"
+    "       picmon-simload --rt NAME --period 10ms --deadline 8ms --exec 2ms [--priority P] [--cpu N]\n"
+    "                      [--miss-every N] [--overrun-every N] [--hang-after S] [--crash-after S]\n"
+    "                      [--duration S] [--report-json FILE] [--model NAME]\n"
+    "States (PROCESS_STATE): foreground_active background_active active running inactive.\n"
+    "Environment: PROCESS_STATE, NUM_PROCS, PROCESS_MIX=diverse (flags win); PICMON_SHM for --rt.\n"
+    "S: seconds (\"5\", \"0.5\") or a duration (\"500ms\", \"2s\").\n";
 
 static const char *const known[] = {
-	"--state", "--procs", "--mix", "--model", "--log-dir", "--duration", "--crash-after", "--hang-after",
-	"--rt", "--period", "--deadline", "--exec", "--priority", "--cpu", "--miss-every", "--overrun-every",
-	"--report-json",
+	"--state",       "--procs",      "--mix",        "--model",         "--log-dir",     "--duration",
+	"--crash-after", "--hang-after", "--rt",         "--period",        "--deadline",    "--exec",
+	"--priority",    "--cpu",        "--miss-every", "--overrun-every", "--report-json",
 };
 
 static bool is_known(const char *key)
@@ -221,7 +221,8 @@ pm_status sim_parse(int argc, char **argv, struct sim_options *opt, char *err, s
 		return check_rt(opt, err, err_cap);
 	}
 	if (opt->miss_every > 0 || opt->overrun_every > 0 || opt->hang_after_ns > 0 || opt->period_ns > 0) {
-		set_err(err, err_cap, "--period/--miss-every/--overrun-every/--hang-after need --rt NAME", NULL);
+		set_err(err, err_cap, "--period/--miss-every/--overrun-every/--hang-after need --rt NAME",
+		        NULL);
 		return PM_ERR_INVAL;
 	}
 	return PM_OK;

@@ -15,20 +15,51 @@
 
 /* Values chosen inside each row's range with margin on both sides (CPU of one core, RSS in MB). */
 static const struct sim_profile profiles[SIM_STATE_COUNT] = {
-	[SIM_FOREGROUND_ACTIVE] = { .name = "foreground_active", .duty = 0.87, .burners = 1,
-				    .window_ns = 5 * PM_NS_PER_MS, .mem_mb = 60, .mem_max_mb = 180,
-				    .mem_grow_mb_s = 8.0, .io_per_s = 200.0, .io_stdout = true },
-	[SIM_BACKGROUND_ACTIVE] = { .name = "background_active", .duty = 0.60, .burners = 3,
-				    .window_ns = 10 * PM_NS_PER_MS, .mem_mb = 60, .mem_max_mb = 60,
-				    .io_per_s = 25.0, .io_stdout = false },
-	[SIM_ACTIVE] = { .name = "active", .duty = 0.85, .idle_duty = 0.03, .burners = 2,
-			 .window_ns = 10 * PM_NS_PER_MS, .mem_mb = 40, .mem_max_mb = 110, .mem_grow_mb_s = 60.0,
-			 .io_per_s = 40.0, .io_stdout = false, .burst_ns = 1500 * PM_NS_PER_MS,
-			 .idle_ns = 500 * PM_NS_PER_MS },
-	[SIM_RUNNING] = { .name = "running", .duty = 0.40, .burners = 1, .window_ns = 100 * PM_NS_PER_MS,
-			  .mem_mb = 25, .mem_max_mb = 25, .io_per_s = 10.0, .io_stdout = false },
-	[SIM_INACTIVE] = { .name = "inactive", .duty = 0.0005, .burners = 0, .window_ns = PM_NS_PER_S,
-			   .mem_mb = 8, .mem_max_mb = 8, .io_per_s = 0.2, .io_stdout = false },
+	[SIM_FOREGROUND_ACTIVE] = { .name = "foreground_active",
+	                            .duty = 0.87,
+	                            .burners = 1,
+	                            .window_ns = 5 * PM_NS_PER_MS,
+	                            .mem_mb = 60,
+	                            .mem_max_mb = 180,
+	                            .mem_grow_mb_s = 8.0,
+	                            .io_per_s = 200.0,
+	                            .io_stdout = true },
+	[SIM_BACKGROUND_ACTIVE] = { .name = "background_active",
+	                            .duty = 0.60,
+	                            .burners = 3,
+	                            .window_ns = 10 * PM_NS_PER_MS,
+	                            .mem_mb = 60,
+	                            .mem_max_mb = 60,
+	                            .io_per_s = 25.0,
+	                            .io_stdout = false },
+	[SIM_ACTIVE] = { .name = "active",
+	                 .duty = 0.85,
+	                 .idle_duty = 0.03,
+	                 .burners = 2,
+	                 .window_ns = 10 * PM_NS_PER_MS,
+	                 .mem_mb = 40,
+	                 .mem_max_mb = 110,
+	                 .mem_grow_mb_s = 60.0,
+	                 .io_per_s = 40.0,
+	                 .io_stdout = false,
+	                 .burst_ns = 1500 * PM_NS_PER_MS,
+	                 .idle_ns = 500 * PM_NS_PER_MS },
+	[SIM_RUNNING] = { .name = "running",
+	                  .duty = 0.40,
+	                  .burners = 1,
+	                  .window_ns = 100 * PM_NS_PER_MS,
+	                  .mem_mb = 25,
+	                  .mem_max_mb = 25,
+	                  .io_per_s = 10.0,
+	                  .io_stdout = false },
+	[SIM_INACTIVE] = { .name = "inactive",
+	                   .duty = 0.0005,
+	                   .burners = 0,
+	                   .window_ns = PM_NS_PER_S,
+	                   .mem_mb = 8,
+	                   .mem_max_mb = 8,
+	                   .io_per_s = 0.2,
+	                   .io_stdout = false },
 };
 
 const struct sim_profile *sim_profile_of(enum sim_state state)
@@ -70,7 +101,8 @@ static void *burner_main(void *arg)
 		next += b->window_ns;
 		pm_ns now = hal_clock_mono_ns();
 		if (next < now) {
-			next = now + b->window_ns; /* fell behind (stopped, preempted): do not catch up bursts */
+			next =
+			    now + b->window_ns; /* fell behind (stopped, preempted): do not catch up bursts */
 		}
 		if (now - frame_wall >= PM_NS_PER_S) {
 			frame_wall = now;
@@ -121,7 +153,8 @@ static int child_main(const struct sim_profile *p, uint32_t index, const char *l
 	int io_fd = 1;
 	if (!p->io_stdout && p->io_per_s > 0.0) {
 		char path[512];
-		int n = snprintf(path, sizeof(path), "%s/picmon-simload-%d.log", log_dir, hal_proc_self_pid());
+		int n =
+		    snprintf(path, sizeof(path), "%s/picmon-simload-%d.log", log_dir, hal_proc_self_pid());
 		if (n < 0 || (size_t)n >= sizeof(path) || hal_wl_open_append(path, &io_fd) != PM_OK) {
 			hal_log(HAL_LOG_ERROR, "cannot open log file in %s", log_dir);
 			return 1;
@@ -172,7 +205,8 @@ static int child_main(const struct sim_profile *p, uint32_t index, const char *l
 		mem_to(&mem, target > (double)p->mem_max_mb ? p->mem_max_mb : (uint32_t)target);
 		if (nb == 0 && p->duty > 0.0) {
 			/* Inactive: minimal work on the main thread once per window. */
-			(void)sim_burn(hal_clock_thread_cpu_ns() + (pm_ns)(p->duty * (double)step), now + step);
+			(void)sim_burn(hal_clock_thread_cpu_ns() + (pm_ns)(p->duty * (double)step),
+			               now + step);
 		}
 		/* Output at the profile's rate; between bursts an active process writes nothing. */
 		for (int k = 0; k < 16 && now >= next_io && sim_stop == 0; k++) {
@@ -182,8 +216,8 @@ static int child_main(const struct sim_profile *p, uint32_t index, const char *l
 			}
 			char line[128];
 			count++;
-			int n = snprintf(line, sizeof(line), "%s[%u] status: op %llu rss %u MB\n", p->name, index,
-					 (unsigned long long)count, mem.n);
+			int n = snprintf(line, sizeof(line), "%s[%u] status: op %llu rss %u MB\n", p->name,
+			                 index, (unsigned long long)count, mem.n);
 			if (n > 0 && hal_wl_write(io_fd, line, (size_t)n) != PM_OK) {
 				break; /* stdout closed: keep running, output is not the point */
 			}
@@ -272,8 +306,8 @@ int sim_run_profiles(const struct sim_options *opt)
 		pids[i] = pid;
 	}
 	hal_log(HAL_LOG_INFO, "%u process(es) %s%s%s", n,
-		opt->mix_diverse ? "diverse mix" : sim_profile_of(opt->state)->name,
-		opt->model != NULL ? " model " : "", opt->model != NULL ? opt->model : "");
+	        opt->mix_diverse ? "diverse mix" : sim_profile_of(opt->state)->name,
+	        opt->model != NULL ? " model " : "", opt->model != NULL ? opt->model : "");
 	pm_ns t0 = hal_clock_mono_ns();
 	bool crash = false;
 	while (sim_stop == 0) {
@@ -290,7 +324,8 @@ int sim_run_profiles(const struct sim_options *opt)
 			int reaped = 0;
 			int status = 0;
 			if (pids[i] > 0 && hal_wl_reap(pids[i], &reaped, &status) == PM_OK) {
-				hal_log(HAL_LOG_WARN, "child %d ended unexpectedly (status %d)", reaped, status);
+				hal_log(HAL_LOG_WARN, "child %d ended unexpectedly (status %d)", reaped,
+				        status);
 				pids[i] = 0;
 			}
 		}
@@ -301,7 +336,8 @@ int sim_run_profiles(const struct sim_options *opt)
 		hal_log(HAL_LOG_WARN, "%u child(ren) needed SIGKILL", killed);
 	}
 	if (crash) {
-		hal_log(HAL_LOG_WARN, "injected crash (abort) after %.1f s", rt_ns_to_ms(opt->crash_after_ns) / 1e3);
+		hal_log(HAL_LOG_WARN, "injected crash (abort) after %.1f s",
+		        rt_ns_to_ms(opt->crash_after_ns) / 1e3);
 		hal_wl_abort();
 	}
 	return 0;

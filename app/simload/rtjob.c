@@ -27,15 +27,16 @@ static void write_report(const struct sim_options *opt, const struct rt_report *
 		return;
 	}
 	char buf[512];
-	int n = snprintf(buf, sizeof(buf),
-			 "{\"jobs\": %llu, \"injected\": {\"misses\": %llu, \"overruns\": %llu, \"hangs\": %llu, "
-			 "\"crashes\": %llu}, \"observed\": {\"misses\": %llu, \"overruns\": %llu, "
-			 "\"worstResponseMs\": %.3f, \"worstExecMs\": %.3f}}\n",
-			 (unsigned long long)r->jobs, (unsigned long long)r->inj_misses,
-			 (unsigned long long)r->inj_overruns, (unsigned long long)r->inj_hangs,
-			 (unsigned long long)r->inj_crashes, (unsigned long long)r->obs_misses,
-			 (unsigned long long)r->obs_overruns, rt_ns_to_ms(r->worst_response_ns),
-			 rt_ns_to_ms(r->worst_exec_ns));
+	int n =
+	    snprintf(buf, sizeof(buf),
+	             "{\"jobs\": %llu, \"injected\": {\"misses\": %llu, \"overruns\": %llu, \"hangs\": %llu, "
+	             "\"crashes\": %llu}, \"observed\": {\"misses\": %llu, \"overruns\": %llu, "
+	             "\"worstResponseMs\": %.3f, \"worstExecMs\": %.3f}}\n",
+	             (unsigned long long)r->jobs, (unsigned long long)r->inj_misses,
+	             (unsigned long long)r->inj_overruns, (unsigned long long)r->inj_hangs,
+	             (unsigned long long)r->inj_crashes, (unsigned long long)r->obs_misses,
+	             (unsigned long long)r->obs_overruns, rt_ns_to_ms(r->worst_response_ns),
+	             rt_ns_to_ms(r->worst_exec_ns));
 	if (n < 0 || (size_t)n >= sizeof(buf)) {
 		hal_log(HAL_LOG_ERROR, "report does not fit its buffer");
 		return;
@@ -63,13 +64,14 @@ static enum job_kind kind_of(const struct sim_options *opt, uint64_t k)
 /* One job released at `release`: CPU work on the thread clock, bounded by the deadline guard; a miss
  * sleeps past the deadline, an overrun spins past the budget. Returns the job's own figures. */
 static void run_job(const struct sim_options *opt, enum job_kind kind, pm_ns release, pm_ns cpu0,
-		    pm_ns *end_out)
+                    pm_ns *end_out)
 {
 	pm_ns deadline = release + opt->deadline_ns;
 	/* Spinning stops 100 us before the deadline at the latest: a late start never turns into a
 	 * FIFO thread burning past its deadline. */
 	pm_ns guard = deadline - 100 * PM_NS_PER_US;
-	pm_ns work = kind == JOB_OVERRUN ? opt->exec_ns + opt->exec_ns / 4 + 200 * PM_NS_PER_US : opt->exec_ns / 2;
+	pm_ns work =
+	    kind == JOB_OVERRUN ? opt->exec_ns + opt->exec_ns / 4 + 200 * PM_NS_PER_US : opt->exec_ns / 2;
 	(void)sim_burn(cpu0 + work, guard);
 	if (kind == JOB_MISS) {
 		pm_ns slack = opt->period_ns - opt->deadline_ns;
@@ -90,7 +92,7 @@ static void try_attach(const char *name, bool *warned)
 		*warned = false;
 	} else if (!*warned) {
 		hal_log(HAL_LOG_WARN, "not supervised (%s): %s; running on, retrying every second",
-			pm_status_str(st), pm_attach_error());
+		        pm_status_str(st), pm_attach_error());
 		*warned = true;
 	}
 }
@@ -104,7 +106,7 @@ int sim_run_rt(const struct sim_options *opt)
 	hal_wl_sched_self(opt->priority, opt->cpu, &fifo, &pin);
 	if (fifo != PM_OK) {
 		hal_log(HAL_LOG_WARN, "SCHED_FIFO %d refused (%s): running degraded as SCHED_OTHER",
-			opt->priority, pm_status_str(fifo));
+		        opt->priority, pm_status_str(fifo));
 	}
 	if (pin != PM_OK) {
 		hal_log(HAL_LOG_WARN, "CPU %d refused (%s): running unpinned", opt->cpu, pm_status_str(pin));
@@ -162,7 +164,7 @@ int sim_run_rt(const struct sim_options *opt)
 	if (hung) {
 		r.inj_hangs = 1;
 		hal_log(HAL_LOG_WARN, "injected hang after %llu jobs: alive, no more jobs",
-			(unsigned long long)r.jobs);
+		        (unsigned long long)r.jobs);
 		write_report(opt, &r); /* in case it is killed by SIGKILL while hung */
 		for (uint64_t i = 0; i < (UINT64_C(1) << 40) && sim_stop == 0; i++) {
 			pm_ns now = hal_clock_mono_ns();
@@ -185,6 +187,6 @@ int sim_run_rt(const struct sim_options *opt)
 	(void)pm_detach();
 	write_report(opt, &r);
 	hal_log(HAL_LOG_INFO, "%llu jobs, %llu misses, %llu overruns observed", (unsigned long long)r.jobs,
-		(unsigned long long)r.obs_misses, (unsigned long long)r.obs_overruns);
+	        (unsigned long long)r.obs_misses, (unsigned long long)r.obs_overruns);
 	return 0;
 }

@@ -24,18 +24,18 @@ enum sim_state {
 
 /* One row of the profile table, turned into the knobs a child uses. */
 struct sim_profile {
-	const char *name;   /* PROCESS_STATE value */
-	double duty;        /* CPU of the whole process, fraction of one CPU (bursts: while bursting) */
-	double idle_duty;   /* CPU between bursts (SIM_ACTIVE only) */
-	uint32_t burners;   /* threads that burn CPU besides the main thread */
-	pm_ns window_ns;    /* duty-cycle window of a burner (work, then sleep to the window end) */
-	uint32_t mem_mb;    /* resident memory at start */
-	uint32_t mem_max_mb; /* upper bound of growth */
+	const char *name;     /* PROCESS_STATE value */
+	double duty;          /* CPU of the whole process, fraction of one CPU (bursts: while bursting) */
+	double idle_duty;     /* CPU between bursts (SIM_ACTIVE only) */
+	uint32_t burners;     /* threads that burn CPU besides the main thread */
+	pm_ns window_ns;      /* duty-cycle window of a burner (work, then sleep to the window end) */
+	uint32_t mem_mb;      /* resident memory at start */
+	uint32_t mem_max_mb;  /* upper bound of growth */
 	double mem_grow_mb_s; /* growth per second (while bursting for SIM_ACTIVE) */
-	double io_per_s;    /* output operations per second (while bursting for SIM_ACTIVE) */
-	bool io_stdout;     /* stdout lines, else lines appended to a log file */
-	pm_ns burst_ns;     /* SIM_ACTIVE: burst length; 0 = steady */
-	pm_ns idle_ns;      /* SIM_ACTIVE: idle length */
+	double io_per_s;      /* output operations per second (while bursting for SIM_ACTIVE) */
+	bool io_stdout;       /* stdout lines, else lines appended to a log file */
+	pm_ns burst_ns;       /* SIM_ACTIVE: burst length; 0 = steady */
+	pm_ns idle_ns;        /* SIM_ACTIVE: idle length */
 };
 
 const struct sim_profile *sim_profile_of(enum sim_state state);

@@ -176,7 +176,8 @@ static void test_second_claimant(void **state)
 	assert_int_equal(pm_attach("vision-system"), PM_OK);
 	assert_int_equal(in_child(child_attach_vision), 10);
 	assert_int_equal(pm_detach(), PM_OK);
-	assert_int_equal(in_child(child_attach_vision), 0); /* exited without detach: slot held by a dead pid */
+	assert_int_equal(in_child(child_attach_vision),
+	                 0); /* exited without detach: slot held by a dead pid */
 	struct rt_shm_owner o;
 	enum rt_shm_owner_verdict v;
 	assert_int_equal(app_shm_check_owner(&mon, 0, &o, &v), PM_OK);

@@ -356,16 +356,11 @@ static void test_concurrent(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_init_and_find),
-		cmocka_unit_test(test_ring_wrap),
-		cmocka_unit_test(test_overflow),
-		cmocka_unit_test(test_impossible_head),
-		cmocka_unit_test(test_double_claim),
-		cmocka_unit_test(test_reused_pid_and_stale_epoch),
-		cmocka_unit_test(test_torn_write),
-		cmocka_unit_test(test_stale_segment),
-		cmocka_unit_test(test_metrics),
-		cmocka_unit_test(test_proc_stat_parse),
+		cmocka_unit_test(test_init_and_find), cmocka_unit_test(test_ring_wrap),
+		cmocka_unit_test(test_overflow),      cmocka_unit_test(test_impossible_head),
+		cmocka_unit_test(test_double_claim),  cmocka_unit_test(test_reused_pid_and_stale_epoch),
+		cmocka_unit_test(test_torn_write),    cmocka_unit_test(test_stale_segment),
+		cmocka_unit_test(test_metrics),       cmocka_unit_test(test_proc_stat_parse),
 		cmocka_unit_test(test_concurrent),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

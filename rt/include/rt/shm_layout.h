@@ -79,11 +79,11 @@ enum rt_shm_metric {
 };
 
 struct rt_shm_metric_cell {
-	_Atomic uint32_t seq;      /* seqlock */
+	_Atomic uint32_t seq; /* seqlock */
 	uint32_t reserved;
-	_Atomic uint64_t bits;     /* the double's bit pattern */
-	_Atomic int64_t mono_ns;   /* when it was set, 0 = never */
-	_Atomic uint64_t updates;  /* how many times it was set */
+	_Atomic uint64_t bits;    /* the double's bit pattern */
+	_Atomic int64_t mono_ns;  /* when it was set, 0 = never */
+	_Atomic uint64_t updates; /* how many times it was set */
 };
 
 struct rt_shm_inflight_cell {
@@ -99,9 +99,9 @@ struct rt_shm_inflight_cell {
  * only; every field is read by the other side through atomics. */
 struct rt_shm_slot {
 	/* Identity, written once by the monitor before READY. */
-	char model[PM_MAX_NAME]; /* (M) NUL-terminated; "" = unused slot */
-	uint32_t index;          /* (M) position in the segment */
-	uint32_t configured;     /* (M) 1 when a Model is assigned */
+	char model[PM_MAX_NAME];   /* (M) NUL-terminated; "" = unused slot */
+	uint32_t index;            /* (M) position in the segment */
+	uint32_t configured;       /* (M) 1 when a Model is assigned */
 	_Atomic int64_t period_ns; /* (M) 0 = unknown: release = start when the client gives none */
 	_Atomic int64_t budget_ns; /* (M) CPU budget per job; 0 = the client measures no CPU time */
 
@@ -116,7 +116,7 @@ struct rt_shm_slot {
 
 	/* The running job and the last sign of life. */
 	_Alignas(64) struct rt_shm_inflight_cell inflight; /* (C) */
-	_Atomic uint32_t checkpoint;                        /* (C) last pm_checkpoint() id of the job */
+	_Atomic uint32_t checkpoint;                       /* (C) last pm_checkpoint() id of the job */
 
 	struct rt_shm_metric_cell metrics[RT_SHM_METRIC_COUNT]; /* (C) */
 
@@ -151,8 +151,8 @@ struct rt_shm_segment {
 
 /* The owner of a slot as read at one moment. */
 struct rt_shm_owner {
-	uint64_t word;      /* the raw owner word */
-	int32_t pid;        /* 0 when free */
+	uint64_t word; /* the raw owner word */
+	int32_t pid;   /* 0 when free */
 	uint32_t generation;
 	uint32_t attached;  /* == generation once the claim completed */
 	uint64_t starttime; /* recorded start time of pid */
@@ -180,8 +180,8 @@ const char *rt_shm_owner_verdict_str(enum rt_shm_owner_verdict verdict);
  * call rt_shm_segment_publish() once everything is in place. PM_ERR_INVAL on a bad argument or an
  * over-long name, PM_ERR_NOSPACE when n > PM_MAX_MODELS. */
 pm_status rt_shm_segment_init(struct rt_shm_segment *seg, uint64_t epoch, int32_t creator_pid,
-			      uint64_t creator_starttime, const char *const *models,
-			      const struct rt_timing_spec *specs, uint32_t n);
+                              uint64_t creator_starttime, const char *const *models,
+                              const struct rt_timing_spec *specs, uint32_t n);
 void rt_shm_segment_publish(struct rt_shm_segment *seg);
 void rt_shm_segment_close(struct rt_shm_segment *seg);
 
@@ -217,7 +217,7 @@ uint32_t rt_shm_slot_checkpoint(const struct rt_shm_slot *slot);
 /* Latest value of one metric: PM_OK with value and time, PM_ERR_NOENT when never set, PM_ERR_AGAIN
  * when its seqlock stayed odd, PM_ERR_INVAL for a bad metric. */
 pm_status rt_shm_slot_metric(const struct rt_shm_slot *slot, enum rt_shm_metric metric, double *value,
-			     pm_ns *mono_ns);
+                             pm_ns *mono_ns);
 
 /* Reads the owner fields (not atomically as a whole: judge the result with rt_shm_owner_judge). */
 void rt_shm_slot_owner(const struct rt_shm_slot *slot, struct rt_shm_owner *out);
@@ -225,7 +225,7 @@ void rt_shm_slot_owner(const struct rt_shm_slot *slot, struct rt_shm_owner *out)
 /* Judges an owner. `probe` is what hal_proc_starttime(owner->pid) returned (PM_OK or an error such
  * as PM_ERR_NOENT/PM_ERR_GONE for a dead pid) and `probe_starttime` its result. */
 enum rt_shm_owner_verdict rt_shm_owner_judge(const struct rt_shm_owner *owner, uint64_t segment_epoch,
-					     pm_status probe, uint64_t probe_starttime);
+                                             pm_status probe, uint64_t probe_starttime);
 
 /* Frees a slot whose owner the caller judged dead, reused or stale. Succeeds only while the owner word
  * is still `owner->word` (PM_ERR_AGAIN otherwise: someone claimed it meanwhile). Resets the in-flight
@@ -238,11 +238,11 @@ pm_status rt_shm_slot_reclaim(struct rt_shm_slot *slot, const struct rt_shm_owne
  * keep. PM_ERR_STATE: held by another owner (the caller may judge it and call rt_shm_slot_takeover).
  * PM_ERR_AGAIN: the monitor is reclaiming it. */
 pm_status rt_shm_slot_claim(struct rt_shm_slot *slot, int32_t pid, uint64_t starttime, uint64_t epoch,
-			    uint64_t *word_out);
+                            uint64_t *word_out);
 
 /* Takes a slot from an owner judged dead/reused/stale: CAS from exactly `owner->word`. */
 pm_status rt_shm_slot_takeover(struct rt_shm_slot *slot, const struct rt_shm_owner *owner, int32_t pid,
-			       uint64_t starttime, uint64_t epoch, uint64_t *word_out);
+                               uint64_t starttime, uint64_t epoch, uint64_t *word_out);
 
 /* Gives the slot back (only if `word` still owns it). */
 pm_status rt_shm_slot_release(struct rt_shm_slot *slot, uint64_t word);
@@ -273,7 +273,7 @@ static inline void rt_shm_seq_write_end(_Atomic uint32_t *seq)
 
 /* Publishes the running job (seqlock write). */
 static inline void rt_shm_slot_job_begin(struct rt_shm_slot *slot, uint64_t job_seq, pm_ns release_ns,
-					 pm_ns start_ns)
+                                         pm_ns start_ns)
 {
 	atomic_store_explicit(&slot->checkpoint, 0u, memory_order_relaxed);
 	struct rt_shm_inflight_cell *c = &slot->inflight;

@@ -107,10 +107,11 @@ int main(void)
 	double pc = median(cpu, ROUNDS);
 	printf("bench_client: median of %d rounds x %d, ns per operation\n", ROUNDS, BATCH);
 	printf("  2 x clock_gettime(CLOCK_MONOTONIC)          %8.1f ns  (reference)\n", c);
-	printf("  pm_job_begin() + pm_job_end()               %8.1f ns  ratio %.2f (target <= 1.30)\n", p, p / c);
+	printf("  pm_job_begin() + pm_job_end()               %8.1f ns  ratio %.2f (target <= 1.30)\n", p,
+	       p / c);
 	printf("  pm_job_begin_at() + pm_job_end()            %8.1f ns  ratio %.2f\n", pa, pa / c);
-	printf("  with CPU time (budget set, 2 thread-clock reads) %8.1f ns  ratio %.2f to %.1f ns\n", pc, pc / c2,
-	       c2);
+	printf("  with CPU time (budget set, 2 thread-clock reads) %8.1f ns  ratio %.2f to %.1f ns\n", pc,
+	       pc / c2, c2);
 	(void)pm_detach();
 	(void)app_shm_destroy(&mon);
 	return 0;

@@ -21,14 +21,14 @@ static char **g_emu;
 static int g_nemu;
 static int failures;
 
-#define CHECK(cond, ...)                                                                                   \
-	do {                                                                                               \
-		if (!(cond)) {                                                                             \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                    \
-			fprintf(stderr, __VA_ARGS__);                                                      \
-			fprintf(stderr, "\n");                                                             \
-			failures++;                                                                        \
-		}                                                                                          \
+#define CHECK(cond, ...)                                                                                     \
+	do {                                                                                                 \
+		if (!(cond)) {                                                                               \
+			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                      \
+			fprintf(stderr, __VA_ARGS__);                                                        \
+			fprintf(stderr, "\n");                                                               \
+			failures++;                                                                          \
+		}                                                                                            \
 	} while (0)
 
 static double now_s(void)
@@ -179,8 +179,8 @@ static long cpu_ticks(pid_t pid)
 	p += 2;
 	long v[16] = { 0 };
 	/* fields 3.. : state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime */
-	if (sscanf(p, "%*c %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld", &v[0], &v[1], &v[2], &v[3], &v[4],
-		   &v[5], &v[6], &v[7], &v[8], &v[9], &v[10], &v[11]) != 12) {
+	if (sscanf(p, "%*c %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld", &v[0], &v[1], &v[2], &v[3],
+	           &v[4], &v[5], &v[6], &v[7], &v[8], &v[9], &v[10], &v[11]) != 12) {
 		return -1;
 	}
 	return v[10] + v[11];
@@ -298,8 +298,8 @@ static void test_profile(const char *state)
 	}
 	char model[96];
 	snprintf(model, sizeof(model), "it-model-%s", state);
-	const char *args[] = { "--state", state, "--procs", "1", "--model", model, "--duration", "20",
-			       "--log-dir", "/tmp", NULL };
+	const char *args[] = { "--state",    state, "--procs",   "1",    "--model", model,
+		               "--duration", "20",  "--log-dir", "/tmp", NULL };
 	pid_t pid = spawn(args, NULL);
 	sleep_s(1.5);
 	pid_t kids[8];
@@ -331,10 +331,11 @@ static void test_profile(const char *state)
 	/* Demand = CPU received + time spent runnable but waiting for a CPU taken by others. */
 	double waited = w0 >= 0 && w1 >= w0 ? (double)(w1 - w0) / 1e9 / dt * 100.0 : 0.0;
 	double demand = cpu + waited;
-	printf("%s: cpu %.1f%% + run-queue wait %.1f%% (table %.0f-%.0f%s) rss %ld MB (%ld-%ld) threads %ld (%ld-%ld) io %.1f/s "
+	printf("%s: cpu %.1f%% + run-queue wait %.1f%% (table %.0f-%.0f%s) rss %ld MB (%ld-%ld) threads %ld "
+	       "(%ld-%ld) io %.1f/s "
 	       "(%.0f-%.0f)\n",
-	       state, cpu, waited, r->cpu_lo, r->cpu_hi, busy ? ", machine busy: lower bound relaxed" : "", rss_mb,
-	       r->mb_lo, r->mb_hi, threads, r->thr_lo, r->thr_hi, io, r->io_lo, r->io_hi);
+	       state, cpu, waited, r->cpu_lo, r->cpu_hi, busy ? ", machine busy: lower bound relaxed" : "",
+	       rss_mb, r->mb_lo, r->mb_hi, threads, r->thr_lo, r->thr_hi, io, r->io_lo, r->io_hi);
 	/* Never more CPU than asked. At least what the table asks for is demanded: received, or (on a
 	 * machine loaded by others) spent waiting for a CPU. Without schedstat a busy machine relaxes it. */
 	CHECK(cpu <= r->cpu_hi + 1.0, "cpu %.1f", cpu);
@@ -405,9 +406,10 @@ static void test_rt_faults(void)
 {
 	char path[128];
 	report_path(path, sizeof(path), "faults");
-	const char *args[] = { "--rt", "it-rt", "--period", "20ms", "--deadline", "15ms", "--exec", "3ms",
-			       "--miss-every", "7", "--overrun-every", "5", "--duration", "3", "--report-json",
-			       path, "--priority", "5", NULL };
+	const char *args[] = { "--rt",       "it-rt", "--period",      "20ms", "--deadline",      "15ms",
+		               "--exec",     "3ms",   "--miss-every",  "7",    "--overrun-every", "5",
+		               "--duration", "3",     "--report-json", path,   "--priority",      "5",
+		               NULL };
 	pid_t pid = spawn(args, NULL);
 	int st = wait_for(pid, 20);
 	CHECK(st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "exit status %d", st);
@@ -422,7 +424,8 @@ static void test_rt_faults(void)
 	CHECK(jobs >= 100 && jobs <= 151, "jobs %ld", jobs);
 	CHECK(misses == jobs / 7, "injected misses %ld for %ld jobs", misses, jobs);
 	CHECK(overruns == want_overruns, "injected overruns %ld, want %ld", overruns, want_overruns);
-	CHECK((long)json_num(buf, "hangs") == 0 && (long)json_num(buf, "crashes") == 0, "hang/crash injected");
+	CHECK((long)json_num(buf, "hangs") == 0 && (long)json_num(buf, "crashes") == 0,
+	      "hang/crash injected");
 	/* Observed: the second "misses"/"overruns" keys. */
 	const char *obs = strstr(buf, "\"observed\"");
 	CHECK(obs != NULL, "no observed block");
@@ -444,8 +447,9 @@ static void test_rt_sigterm(void)
 {
 	char path[128];
 	report_path(path, sizeof(path), "sigterm");
-	const char *args[] = { "--rt", "it-rt2", "--period", "10ms", "--deadline", "8ms", "--exec", "2ms",
-			       "--miss-every", "10", "--report-json", path, NULL };
+	const char *args[] = { "--rt",          "it-rt2", "--period", "10ms",         "--deadline",
+		               "8ms",           "--exec", "2ms",      "--miss-every", "10",
+		               "--report-json", path,     NULL };
 	pid_t pid = spawn(args, NULL);
 	sleep_s(1.5);
 	kill(pid, SIGTERM);
@@ -465,8 +469,9 @@ static void test_rt_hang(void)
 {
 	char path[128];
 	report_path(path, sizeof(path), "hang");
-	const char *args[] = { "--rt", "it-rt3", "--period", "10ms", "--deadline", "8ms", "--exec", "2ms",
-			       "--hang-after", "1", "--duration", "3", "--report-json", path, NULL };
+	const char *args[] = { "--rt",       "it-rt3", "--period",      "10ms",         "--deadline",
+		               "8ms",        "--exec", "2ms",           "--hang-after", "1",
+		               "--duration", "3",      "--report-json", path,           NULL };
 	pid_t pid = spawn(args, NULL);
 	sleep_s(2.0);
 	char s = proc_state(pid);
@@ -490,8 +495,9 @@ static void test_rt_crash(void)
 {
 	char path[128];
 	report_path(path, sizeof(path), "crash");
-	const char *args[] = { "--rt", "it-rt4", "--period", "10ms", "--deadline", "8ms", "--exec", "2ms",
-			       "--crash-after", "1", "--report-json", path, NULL };
+	const char *args[] = { "--rt",          "it-rt4", "--period", "10ms",          "--deadline",
+		               "8ms",           "--exec", "2ms",      "--crash-after", "1",
+		               "--report-json", path,     NULL };
 	pid_t pid = spawn(args, NULL);
 	int st = wait_for(pid, 10);
 	CHECK(st >= 0 && WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT, "wait status %d", st);
@@ -505,8 +511,8 @@ static void test_rt_crash(void)
 
 static void test_profile_crash(void)
 {
-	const char *args[] = { "--state", "inactive", "--procs", "3", "--model", "it-crash", "--crash-after",
-			       "1.5", NULL };
+	const char *args[] = { "--state",  "inactive",      "--procs", "3", "--model",
+		               "it-crash", "--crash-after", "1.5",     NULL };
 	pid_t pid = spawn(args, NULL);
 	sleep_s(0.7);
 	pid_t kids[8];

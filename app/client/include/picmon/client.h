@@ -60,8 +60,8 @@ pm_status pm_detach(void);
 
 /* Counters of this attachment (for tests and self-reports). */
 struct pm_client_stats {
-	uint64_t jobs;      /* jobs ended and published */
-	uint64_t dropped;   /* jobs ended while the ring was full */
+	uint64_t jobs;       /* jobs ended and published */
+	uint64_t dropped;    /* jobs ended while the ring was full */
 	uint64_t noop_calls; /* job calls while not attached */
 };
 void pm_client_stats(struct pm_client_stats *out);
