@@ -299,6 +299,17 @@ pm_status rt_shm_slot_metric(const struct rt_shm_slot *slot, enum rt_shm_metric 
 	return PM_ERR_AGAIN;
 }
 
+void rt_shm_slot_counters(const struct rt_shm_slot *slot, struct rt_shm_slot_counters *out)
+{
+	assert(slot != NULL && out != NULL);
+	memset(out, 0, sizeof(*out));
+	out->overflow = atomic_load_explicit(&slot->overflow, memory_order_relaxed);
+	out->corrupt = atomic_load_explicit(&slot->corrupt, memory_order_relaxed);
+	out->takeovers = atomic_load_explicit(&slot->takeovers, memory_order_relaxed);
+	out->reclaims = atomic_load_explicit(&slot->reclaims, memory_order_relaxed);
+	out->generation = atomic_load_explicit(&slot->generation, memory_order_relaxed);
+}
+
 /* ---- ownership ---- */
 
 static uint64_t owner_word(int32_t pid, uint32_t generation)

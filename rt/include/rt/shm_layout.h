@@ -35,6 +35,16 @@
  *
  * Metrics. The application metrics of the HLD Model template (inferenceTime, throughput, latency,
  * accuracy) are latest values, each under its own seqlock with the time it was set.
+ *
+ * MONITOR RECIPE
+ * init:  app_shm_create() (app/shm_monitor.h) = hal_shm_create + rt_shm_segment_init + publish.
+ * tick:  per slot, rt_shm_slot_consume() until PM_ERR_AGAIN (PM_ERR_CORRUPT: report, go on);
+ *        rt_shm_slot_overflow() for records the client had to drop; rt_shm_slot_inflight() for the
+ *        running job (PM_ERR_AGAIN twice in a row with rt_shm_slot_torn(): judge the owner);
+ *        rt_shm_slot_counters() for takeovers (a restarted Model) and corrupt heads.
+ * slower (sampler): app_shm_check_owner() per slot; DEAD / PID_REUSED / STALE_EPOCH -> report, then
+ *        rt_shm_slot_reclaim(). A record's seq restarts at 1 with each new attachment (generation).
+ * exit:  app_shm_destroy() (CLOSED, unmap, unlink).
  */
 #ifndef RT_SHM_LAYOUT_H
 #define RT_SHM_LAYOUT_H
@@ -218,6 +228,17 @@ uint32_t rt_shm_slot_checkpoint(const struct rt_shm_slot *slot);
  * when its seqlock stayed odd, PM_ERR_INVAL for a bad metric. */
 pm_status rt_shm_slot_metric(const struct rt_shm_slot *slot, enum rt_shm_metric metric, double *value,
                              pm_ns *mono_ns);
+
+/* Monotonic counters of a slot, for reports. */
+struct rt_shm_slot_counters {
+	uint64_t overflow;   /* job records the client dropped on a full ring */
+	uint64_t corrupt;    /* impossible ring heads seen by the consumer */
+	uint64_t takeovers;  /* claims that replaced a dead or reused owner (restarts) */
+	uint64_t reclaims;   /* slots freed by the monitor */
+	uint32_t generation; /* claims so far */
+	uint32_t reserved;
+};
+void rt_shm_slot_counters(const struct rt_shm_slot *slot, struct rt_shm_slot_counters *out);
 
 /* Reads the owner fields (not atomically as a whole: judge the result with rt_shm_owner_judge). */
 void rt_shm_slot_owner(const struct rt_shm_slot *slot, struct rt_shm_owner *out);
