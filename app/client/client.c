@@ -188,6 +188,14 @@ pm_status pm_attach(const char *model_name)
 		unmap();
 		return st;
 	}
+	/* No page fault on the job path: lock the mapping, or else fault our slot's pages in for
+	 * writing now, with an atomic add of 0 (value-preserving while the monitor reads them). */
+	if (hal_shm_lock(&g_client.map) != PM_OK) {
+		for (size_t off = 0; off < sizeof(*slot); off += 4096u) {
+			(void)__atomic_fetch_add((uint64_t *)(void *)((char *)slot + off), 0u,
+			                         __ATOMIC_RELAXED);
+		}
+	}
 	g_client.seg = seg;
 	g_client.slot = slot;
 	g_client.job_seq = 0;
