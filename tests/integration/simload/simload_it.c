@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "shm_monitor.h"
+
 static const char *g_sim;
 static char **g_emu;
 static int g_nemu;
@@ -443,6 +445,106 @@ static void test_rt_faults(void)
 	unlink(path);
 }
 
+/* The monitor side of the shared memory against the simulator's own report: every job arrives as a
+ * record, and misses / overruns judged from the records equal what the simulator observed. A crash
+ * and the restarted instance taking the slot over are seen through the owner and the counters. */
+static void test_rt_shm(void)
+{
+	char shm[64];
+	snprintf(shm, sizeof(shm), "/picmon-it-%d", (int)getpid());
+	setenv("PICMON_SHM", shm, 1);
+	const char *models[] = { "it-shm" };
+	struct rt_timing_spec spec;
+	memset(&spec, 0, sizeof(spec));
+	spec.period_ns = 20 * PM_NS_PER_MS;
+	spec.deadline_ns = 15 * PM_NS_PER_MS;
+	spec.budget_ns = 3 * PM_NS_PER_MS;
+	struct app_shm mon;
+	pm_status st = app_shm_create(shm, (uint64_t)time(NULL), models, &spec, 1, &mon);
+	CHECK(st == PM_OK, "app_shm_create: %s", pm_status_str(st));
+	if (st != PM_OK) {
+		return;
+	}
+	struct rt_shm_slot *slot = &mon.seg->slots[0];
+	char path[128];
+	report_path(path, sizeof(path), "shm");
+	const char *args[] = { "--rt",
+		               "it-shm",
+		               "--period",
+		               "20ms",
+		               "--deadline",
+		               "15ms",
+		               "--exec",
+		               "3ms",
+		               "--miss-every",
+		               "6",
+		               "--overrun-every",
+		               "4",
+		               "--duration",
+		               "2.5",
+		               "--report-json",
+		               path,
+		               NULL };
+	pid_t pid = spawn(args, NULL);
+	long records = 0;
+	long misses = 0;
+	long overruns = 0;
+	long gaps = 0;
+	uint64_t last = 0;
+	int status = -1;
+	bool attached_seen = false;
+	double end = now_s() + 20;
+	while (now_s() < end) {
+		struct rt_job_record rec;
+		pm_status c = rt_shm_slot_consume(slot, &rec);
+		if (c == PM_OK) {
+			records++;
+			gaps += (long)(rec.seq - last - 1);
+			last = rec.seq;
+			misses += rec.end_ns - rec.release_ns > spec.deadline_ns ? 1 : 0;
+			overruns +=
+			    (rec.flags & RT_JOB_F_CPU_MEASURED) != 0 && rec.cpu_ns > spec.budget_ns ? 1 : 0;
+			continue;
+		}
+		CHECK(c == PM_ERR_AGAIN, "consume: %s", pm_status_str(c));
+		if (!attached_seen) {
+			struct rt_shm_owner o;
+			enum rt_shm_owner_verdict v;
+			if (app_shm_check_owner(&mon, 0, &o, &v) == PM_OK && v == RT_SHM_OWNER_OK) {
+				attached_seen =
+				    o.pid == pid || g_nemu > 0; /* under qemu the pid is the emulator's */
+			}
+		}
+		if (status >= 0) {
+			break; /* exited and drained */
+		}
+		int w = 0;
+		if (waitpid(pid, &w, WNOHANG) == pid) {
+			status = w;
+			continue;
+		}
+		sleep_s(0.002);
+	}
+	CHECK(status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit status %d", status);
+	CHECK(attached_seen, "the simulator never showed up as a live owner");
+	struct rt_shm_owner o;
+	enum rt_shm_owner_verdict v;
+	CHECK(app_shm_check_owner(&mon, 0, &o, &v) == PM_OK && v == RT_SHM_OWNER_NONE, "slot not released");
+	char buf[1024];
+	if (read_report(path, buf, sizeof(buf))) {
+		const char *obs = strstr(buf, "\"observed\"");
+		long jobs = (long)json_num(buf, "jobs");
+		printf("monitor side: %ld records, %ld gaps, %ld misses, %ld overruns, overflow %llu\n",
+		       records, gaps, misses, overruns, (unsigned long long)rt_shm_slot_overflow(slot));
+		CHECK(records == jobs && gaps == 0, "records %ld for %ld jobs", records, jobs);
+		CHECK(obs != NULL && (long)json_num(obs, "misses") == misses, "misses differ");
+		CHECK(obs != NULL && (long)json_num(obs, "overruns") == overruns, "overruns differ");
+		CHECK(misses >= jobs / 6 && overruns >= jobs / 4 - jobs / 12, "injected faults not all seen");
+	}
+	unlink(path);
+	CHECK(app_shm_destroy(&mon) == PM_OK, "destroy");
+}
+
 static void test_rt_sigterm(void)
 {
 	char path[128];
@@ -559,6 +661,8 @@ int main(int argc, char **argv)
 		test_mix();
 	} else if (strcmp(t, "rt_faults") == 0) {
 		test_rt_faults();
+	} else if (strcmp(t, "rt_shm") == 0) {
+		test_rt_shm();
 	} else if (strcmp(t, "rt_sigterm") == 0) {
 		test_rt_sigterm();
 	} else if (strcmp(t, "rt_hang") == 0) {
