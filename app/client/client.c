@@ -104,6 +104,11 @@ static pm_status claim(struct rt_shm_slot *slot, const char *model, int pid, uin
 		}
 		uint64_t ostart = 0;
 		pm_status probe = hal_proc_starttime(owner.pid, &ostart);
+		if (probe != PM_OK && probe != PM_ERR_NOENT && probe != PM_ERR_GONE) {
+			/* Cannot tell whether the holder lives (e.g. /proc hidden): never take it. */
+			return fail(PM_ERR_STATE, "Model %s is held by pid %ld, which cannot be verified: %s",
+			            model, (long)owner.pid, pm_status_str(probe));
+		}
 		enum rt_shm_owner_verdict v = rt_shm_owner_judge(&owner, epoch, probe, ostart);
 		if (v == RT_SHM_OWNER_OK || v == RT_SHM_OWNER_CLAIMING) {
 			if (owner.pid == pid) {
@@ -125,12 +130,10 @@ static pm_status claim(struct rt_shm_slot *slot, const char *model, int pid, uin
 
 pm_status pm_attach(const char *model_name)
 {
-	if (g_client.seg != NULL) {
-		if (live()) {
-			(void)rt_shm_slot_release(g_client.slot, g_client.word);
-		}
-		unmap();
+	if (live()) {
+		(void)rt_shm_slot_release(g_client.slot, g_client.word);
 	}
+	unmap(); /* also a mapping inherited over fork() */
 	g_client.error[0] = '\0';
 	if (!g_client.atfork_registered) {
 		if (pthread_atfork(NULL, NULL, forget_in_child) != 0) {
