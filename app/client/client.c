@@ -27,6 +27,7 @@ struct client {
 	pm_ns last_release_ns; /* for derived releases, 0 = none yet */
 	uint32_t checkpoint;
 	struct pm_client_stats stats;
+	struct pm_job_times last; /* seq 0: none */
 	bool atfork_registered;
 	char error[160];
 };
@@ -205,6 +206,7 @@ pm_status pm_attach(const char *model_name)
 	g_client.in_job = false;
 	g_client.last_release_ns = 0;
 	memset(&g_client.stats, 0, sizeof(g_client.stats));
+	memset(&g_client.last, 0, sizeof(g_client.last));
 	rt_shm_slot_heartbeat(slot, hal_clock_mono_ns());
 	return PM_OK;
 }
@@ -299,6 +301,11 @@ pm_status pm_job_end(void)
 		return PM_ERR_NOSPACE;
 	}
 	g_client.stats.jobs++;
+	g_client.last.seq = rec.seq;
+	g_client.last.release_ns = rec.release_ns;
+	g_client.last.start_ns = rec.start_ns;
+	g_client.last.end_ns = rec.end_ns;
+	g_client.last.cpu_ns = rec.cpu_ns;
 	return PM_OK;
 }
 
@@ -337,6 +344,18 @@ pm_status pm_metric(const char *name, double value)
 		return PM_ERR_STATE;
 	}
 	rt_shm_slot_set_metric(g_client.slot, m, value, hal_clock_mono_ns());
+	return PM_OK;
+}
+
+pm_status pm_job_last(struct pm_job_times *out)
+{
+	if (out == NULL) {
+		return PM_ERR_INVAL;
+	}
+	if (g_client.last.seq == 0) {
+		return PM_ERR_STATE;
+	}
+	*out = g_client.last;
 	return PM_OK;
 }
 

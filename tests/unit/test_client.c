@@ -135,6 +135,11 @@ static void test_jobs_and_metrics(void **state)
 	struct pm_client_stats st;
 	pm_client_stats(&st);
 	assert_int_equal(st.jobs, 3);
+	struct pm_job_times last;
+	assert_int_equal(pm_job_last(&last), PM_OK);
+	assert_int_equal(last.seq, rec.seq);
+	assert_int_equal(last.end_ns, rec.end_ns);
+	assert_int_equal(last.release_ns, rec.release_ns);
 	assert_int_equal(pm_detach(), PM_OK);
 	assert_int_equal(app_shm_check_owner(&mon, 0, &o, &v), PM_OK);
 	assert_int_equal(v, RT_SHM_OWNER_NONE);
