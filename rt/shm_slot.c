@@ -56,25 +56,6 @@ const char *rt_shm_metric_name(enum rt_shm_metric metric)
 	return metric_names[metric];
 }
 
-/* ---- seqlock helpers (single writer per cell) ---- */
-
-static void seq_write_begin(_Atomic uint32_t *seq)
-{
-	uint32_t s = atomic_load_explicit(seq, memory_order_relaxed);
-	/* A writer that died inside left the count odd: the next writer (the new owner) evens it first. */
-	if ((s & 1u) != 0u) {
-		s++;
-	}
-	atomic_store_explicit(seq, s + 1u, memory_order_relaxed);
-	atomic_thread_fence(memory_order_release);
-}
-
-static void seq_write_end(_Atomic uint32_t *seq)
-{
-	uint32_t s = atomic_load_explicit(seq, memory_order_relaxed);
-	atomic_store_explicit(seq, s + 1u, memory_order_release);
-}
-
 /* ---- segment ---- */
 
 pm_status rt_shm_segment_init(struct rt_shm_segment *seg, uint64_t epoch, int32_t creator_pid,
@@ -214,50 +195,15 @@ uint64_t rt_shm_slot_overflow(const struct rt_shm_slot *slot)
 	return atomic_load_explicit(&slot->overflow, memory_order_relaxed);
 }
 
-bool rt_shm_slot_job_end(struct rt_shm_slot *slot, const struct rt_job_record *rec)
-{
-	assert(slot != NULL && rec != NULL);
-	bool stored = false;
-	uint64_t head = atomic_load_explicit(&slot->head, memory_order_relaxed);
-	uint64_t tail = atomic_load_explicit(&slot->tail, memory_order_acquire);
-	if (head - tail < PM_JOB_RING_SIZE) {
-		slot->ring[head & (PM_JOB_RING_SIZE - 1u)] = *rec;
-		atomic_store_explicit(&slot->head, head + 1u, memory_order_release);
-		stored = true;
-	} else {
-		atomic_fetch_add_explicit(&slot->overflow, 1u, memory_order_relaxed);
-	}
-	struct rt_shm_inflight_cell *c = &slot->inflight;
-	seq_write_begin(&c->seq);
-	atomic_store_explicit(&c->running, 0u, memory_order_relaxed);
-	atomic_store_explicit(&c->heartbeat_ns, rec->end_ns, memory_order_relaxed);
-	seq_write_end(&c->seq);
-	return stored;
-}
-
 /* ---- in flight ---- */
-
-void rt_shm_slot_job_begin(struct rt_shm_slot *slot, uint64_t job_seq, pm_ns release_ns, pm_ns start_ns)
-{
-	assert(slot != NULL);
-	atomic_store_explicit(&slot->checkpoint, 0u, memory_order_relaxed);
-	struct rt_shm_inflight_cell *c = &slot->inflight;
-	seq_write_begin(&c->seq);
-	atomic_store_explicit(&c->job_seq, job_seq, memory_order_relaxed);
-	atomic_store_explicit(&c->release_ns, release_ns, memory_order_relaxed);
-	atomic_store_explicit(&c->start_ns, start_ns, memory_order_relaxed);
-	atomic_store_explicit(&c->heartbeat_ns, start_ns, memory_order_relaxed);
-	atomic_store_explicit(&c->running, 1u, memory_order_relaxed);
-	seq_write_end(&c->seq);
-}
 
 void rt_shm_slot_heartbeat(struct rt_shm_slot *slot, pm_ns now_ns)
 {
 	assert(slot != NULL);
 	struct rt_shm_inflight_cell *c = &slot->inflight;
-	seq_write_begin(&c->seq);
+	rt_shm_seq_write_begin(&c->seq);
 	atomic_store_explicit(&c->heartbeat_ns, now_ns, memory_order_relaxed);
-	seq_write_end(&c->seq);
+	rt_shm_seq_write_end(&c->seq);
 }
 
 void rt_shm_slot_set_checkpoint(struct rt_shm_slot *slot, uint32_t id)
@@ -315,11 +261,11 @@ void rt_shm_slot_set_metric(struct rt_shm_slot *slot, enum rt_shm_metric metric,
 	struct rt_shm_metric_cell *m = &slot->metrics[metric];
 	uint64_t bits;
 	memcpy(&bits, &value, sizeof(bits));
-	seq_write_begin(&m->seq);
+	rt_shm_seq_write_begin(&m->seq);
 	atomic_store_explicit(&m->bits, bits, memory_order_relaxed);
 	atomic_store_explicit(&m->mono_ns, now_ns, memory_order_relaxed);
 	atomic_fetch_add_explicit(&m->updates, 1u, memory_order_relaxed);
-	seq_write_end(&m->seq);
+	rt_shm_seq_write_end(&m->seq);
 }
 
 pm_status rt_shm_slot_metric(const struct rt_shm_slot *slot, enum rt_shm_metric metric, double *value,
@@ -351,6 +297,17 @@ pm_status rt_shm_slot_metric(const struct rt_shm_slot *slot, enum rt_shm_metric 
 		return PM_OK;
 	}
 	return PM_ERR_AGAIN;
+}
+
+void rt_shm_slot_counters(const struct rt_shm_slot *slot, struct rt_shm_slot_counters *out)
+{
+	assert(slot != NULL && out != NULL);
+	memset(out, 0, sizeof(*out));
+	out->overflow = atomic_load_explicit(&slot->overflow, memory_order_relaxed);
+	out->corrupt = atomic_load_explicit(&slot->corrupt, memory_order_relaxed);
+	out->takeovers = atomic_load_explicit(&slot->takeovers, memory_order_relaxed);
+	out->reclaims = atomic_load_explicit(&slot->reclaims, memory_order_relaxed);
+	out->generation = atomic_load_explicit(&slot->generation, memory_order_relaxed);
 }
 
 /* ---- ownership ---- */
@@ -405,9 +362,9 @@ enum rt_shm_owner_verdict rt_shm_owner_judge(const struct rt_shm_owner *owner, u
 static void reset_inflight(struct rt_shm_slot *slot)
 {
 	struct rt_shm_inflight_cell *c = &slot->inflight;
-	seq_write_begin(&c->seq);
+	rt_shm_seq_write_begin(&c->seq);
 	atomic_store_explicit(&c->running, 0u, memory_order_relaxed);
-	seq_write_end(&c->seq);
+	rt_shm_seq_write_end(&c->seq);
 	atomic_store_explicit(&slot->checkpoint, 0u, memory_order_relaxed);
 }
 
@@ -503,10 +460,4 @@ pm_status rt_shm_slot_release(struct rt_shm_slot *slot, uint64_t word)
 		return PM_ERR_STATE;
 	}
 	return PM_OK;
-}
-
-bool rt_shm_slot_owned_by(const struct rt_shm_slot *slot, uint64_t word)
-{
-	assert(slot != NULL);
-	return atomic_load_explicit(&slot->owner, memory_order_relaxed) == word;
 }

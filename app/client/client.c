@@ -27,6 +27,7 @@ struct client {
 	pm_ns last_release_ns; /* for derived releases, 0 = none yet */
 	uint32_t checkpoint;
 	struct pm_client_stats stats;
+	struct pm_job_times last; /* seq 0: none */
 	bool atfork_registered;
 	char error[160];
 };
@@ -104,6 +105,11 @@ static pm_status claim(struct rt_shm_slot *slot, const char *model, int pid, uin
 		}
 		uint64_t ostart = 0;
 		pm_status probe = hal_proc_starttime(owner.pid, &ostart);
+		if (probe != PM_OK && probe != PM_ERR_NOENT && probe != PM_ERR_GONE) {
+			/* Cannot tell whether the holder lives (e.g. /proc hidden): never take it. */
+			return fail(PM_ERR_STATE, "Model %s is held by pid %ld, which cannot be verified: %s",
+			            model, (long)owner.pid, pm_status_str(probe));
+		}
 		enum rt_shm_owner_verdict v = rt_shm_owner_judge(&owner, epoch, probe, ostart);
 		if (v == RT_SHM_OWNER_OK || v == RT_SHM_OWNER_CLAIMING) {
 			if (owner.pid == pid) {
@@ -125,12 +131,10 @@ static pm_status claim(struct rt_shm_slot *slot, const char *model, int pid, uin
 
 pm_status pm_attach(const char *model_name)
 {
-	if (g_client.seg != NULL) {
-		if (live()) {
-			(void)rt_shm_slot_release(g_client.slot, g_client.word);
-		}
-		unmap();
+	if (live()) {
+		(void)rt_shm_slot_release(g_client.slot, g_client.word);
 	}
+	unmap(); /* also a mapping inherited over fork() */
 	g_client.error[0] = '\0';
 	if (!g_client.atfork_registered) {
 		if (pthread_atfork(NULL, NULL, forget_in_child) != 0) {
@@ -188,12 +192,21 @@ pm_status pm_attach(const char *model_name)
 		unmap();
 		return st;
 	}
+	/* No page fault on the job path: lock the mapping, or else fault our slot's pages in for
+	 * writing now, with an atomic add of 0 (value-preserving while the monitor reads them). */
+	if (hal_shm_lock(&g_client.map) != PM_OK) {
+		for (size_t off = 0; off < sizeof(*slot); off += 4096u) {
+			(void)__atomic_fetch_add((uint64_t *)(void *)((char *)slot + off), 0u,
+			                         __ATOMIC_RELAXED);
+		}
+	}
 	g_client.seg = seg;
 	g_client.slot = slot;
 	g_client.job_seq = 0;
 	g_client.in_job = false;
 	g_client.last_release_ns = 0;
 	memset(&g_client.stats, 0, sizeof(g_client.stats));
+	memset(&g_client.last, 0, sizeof(g_client.last));
 	rt_shm_slot_heartbeat(slot, hal_clock_mono_ns());
 	return PM_OK;
 }
@@ -288,6 +301,11 @@ pm_status pm_job_end(void)
 		return PM_ERR_NOSPACE;
 	}
 	g_client.stats.jobs++;
+	g_client.last.seq = rec.seq;
+	g_client.last.release_ns = rec.release_ns;
+	g_client.last.start_ns = rec.start_ns;
+	g_client.last.end_ns = rec.end_ns;
+	g_client.last.cpu_ns = rec.cpu_ns;
 	return PM_OK;
 }
 
@@ -326,6 +344,18 @@ pm_status pm_metric(const char *name, double value)
 		return PM_ERR_STATE;
 	}
 	rt_shm_slot_set_metric(g_client.slot, m, value, hal_clock_mono_ns());
+	return PM_OK;
+}
+
+pm_status pm_job_last(struct pm_job_times *out)
+{
+	if (out == NULL) {
+		return PM_ERR_INVAL;
+	}
+	if (g_client.last.seq == 0) {
+		return PM_ERR_STATE;
+	}
+	*out = g_client.last;
 	return PM_OK;
 }
 

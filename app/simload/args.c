@@ -13,6 +13,7 @@ static const char usage[] =
     "                      [--duration S] [--report-json FILE] [--model NAME]\n"
     "States (PROCESS_STATE): foreground_active background_active active running inactive.\n"
     "Environment: PROCESS_STATE, NUM_PROCS, PROCESS_MIX=diverse (flags win); PICMON_SHM for --rt.\n"
+    "--priority 0 runs SCHED_OTHER; without --priority the RT job asks for SCHED_FIFO 10.\n"
     "S: seconds (\"5\", \"0.5\") or a duration (\"500ms\", \"2s\").\n";
 
 static const char *const known[] = {
@@ -172,7 +173,8 @@ pm_status sim_parse(int argc, char **argv, struct sim_options *opt, char *err, s
 {
 	memset(opt, 0, sizeof(*opt));
 	opt->state = SIM_RUNNING;
-	opt->procs = 1;
+	opt->procs = 0;     /* not given: 1, or one per state for the diverse mix */
+	opt->priority = -1; /* not given: SCHED_FIFO SIM_DEFAULT_PRIORITY in RT mode */
 	opt->cpu = -1;
 	opt->log_dir = "/tmp";
 	err[0] = '\0';
@@ -217,7 +219,13 @@ pm_status sim_parse(int argc, char **argv, struct sim_options *opt, char *err, s
 			return st;
 		}
 	}
+	if (opt->procs == 0) {
+		opt->procs = opt->mix_diverse ? SIM_STATE_COUNT : 1u;
+	}
 	if (opt->rt_name != NULL) {
+		if (opt->priority < 0) {
+			opt->priority = SIM_DEFAULT_PRIORITY;
+		}
 		return check_rt(opt, err, err_cap);
 	}
 	if (opt->miss_every > 0 || opt->overrun_every > 0 || opt->hang_after_ns > 0 || opt->period_ns > 0) {

@@ -141,11 +141,17 @@ int sim_run_rt(const struct sim_options *opt)
 		pm_ns end = 0;
 		run_job(opt, kind, release, cpu0, &end);
 		pm_ns cpu = hal_clock_thread_cpu_ns() - cpu0;
-		(void)pm_job_end();
+		pm_ns response = end - release;
+		/* Supervised: judge the very figures the monitor receives, so that its counts and these
+		 * must be equal; otherwise (no monitor, ring full) our own clocks around the job. */
+		struct pm_job_times t;
+		if (pm_job_end() == PM_OK && pm_job_last(&t) == PM_OK) {
+			response = t.end_ns - t.release_ns;
+			cpu = t.cpu_ns >= 0 ? t.cpu_ns : cpu;
+		}
 		r.jobs++;
 		r.inj_misses += kind == JOB_MISS ? 1u : 0u;
 		r.inj_overruns += kind == JOB_OVERRUN ? 1u : 0u;
-		pm_ns response = end - release;
 		r.obs_misses += response > opt->deadline_ns ? 1u : 0u;
 		r.obs_overruns += cpu > opt->exec_ns ? 1u : 0u;
 		r.worst_response_ns = response > r.worst_response_ns ? response : r.worst_response_ns;

@@ -12,6 +12,7 @@
 
 #define SIM_MAX_PROCS 64
 #define SIM_MAX_THREADS 8
+#define SIM_DEFAULT_PRIORITY 10 /* SCHED_FIFO priority of the RT job when --priority is not given */
 
 enum sim_state {
 	SIM_FOREGROUND_ACTIVE = 0,

@@ -62,8 +62,10 @@ pm_status hal_proc_starttime(int pid, uint64_t *out)
 	if (pid <= 0 || out == NULL) {
 		return PM_ERR_INVAL;
 	}
-	char path[48];
-	int n = snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	/* The main thread's stat is the process's stat. Read through task/ because qemu-user fakes
+	 * /proc/<own pid>/stat (start time 0), which would make every process look reused under it. */
+	char path[64];
+	int n = snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, pid);
 	if (n < 0 || (size_t)n >= sizeof(path)) {
 		return PM_ERR_INTERNAL;
 	}

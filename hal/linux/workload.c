@@ -60,8 +60,9 @@ pm_status hal_wl_fork(int *pid_out)
 		return pm_status_from_errno(errno);
 	}
 	if (pid == 0) {
+		/* Never return an error into the parent's code path from the child. */
 		if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) {
-			return pm_status_from_errno(errno);
+			_exit(1);
 		}
 		/* The parent may have died between fork() and prctl(). */
 		if (getppid() != parent) {

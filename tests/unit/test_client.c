@@ -135,6 +135,11 @@ static void test_jobs_and_metrics(void **state)
 	struct pm_client_stats st;
 	pm_client_stats(&st);
 	assert_int_equal(st.jobs, 3);
+	struct pm_job_times last;
+	assert_int_equal(pm_job_last(&last), PM_OK);
+	assert_int_equal(last.seq, rec.seq);
+	assert_int_equal(last.end_ns, rec.end_ns);
+	assert_int_equal(last.release_ns, rec.release_ns);
 	assert_int_equal(pm_detach(), PM_OK);
 	assert_int_equal(app_shm_check_owner(&mon, 0, &o, &v), PM_OK);
 	assert_int_equal(v, RT_SHM_OWNER_NONE);
@@ -168,6 +173,84 @@ static int child_attach_web_and_crash(void)
 		return 21;
 	}
 	abort(); /* dies with the job running and the slot held */
+}
+
+#define XPROC_JOBS 5000
+
+static int child_many_jobs(void)
+{
+	if (pm_attach("web-server") != PM_OK) {
+		return 20;
+	}
+	for (int i = 1; i <= XPROC_JOBS; i++) {
+		if (pm_job_begin_at((int64_t)i * 1000) != PM_OK) {
+			return 21;
+		}
+		pm_status st = pm_job_end();
+		if (st != PM_OK && st != PM_ERR_NOSPACE) {
+			return 22;
+		}
+		if (i % 64 == 0 && hal_sleep_ns(20 * PM_NS_PER_US, NULL) != PM_OK) {
+			return 24; /* paced so that producer and consumer interleave */
+		}
+	}
+	return pm_detach() == PM_OK ? 0 : 23;
+}
+
+/* A Model in another process publishes while the monitor consumes: nothing lost silently. */
+static void test_cross_process_jobs(void **state)
+{
+	(void)state;
+	struct rt_shm_slot *slot = &mon.seg->slots[1];
+	uint64_t overflow0 = rt_shm_slot_overflow(slot);
+	pid_t pid = fork();
+	if (pid == 0) {
+		_exit(child_many_jobs());
+	}
+	assert_true(pid > 0);
+	uint64_t got = 0;
+	uint64_t last = 0;
+	int status = 0;
+	bool exited = false;
+	for (long i = 0; i < 200000000L; i++) {
+		struct rt_job_record rec;
+		if (rt_shm_slot_consume(slot, &rec) == PM_OK) {
+			assert_true(rec.seq > last);
+			assert_int_equal(rec.release_ns, (pm_ns)rec.seq * 1000);
+			last = rec.seq;
+			got++;
+		} else if (exited) {
+			break;
+		} else if (waitpid(pid, &status, WNOHANG) == pid) {
+			exited = true;
+		}
+	}
+	assert_true(exited);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	uint64_t dropped = rt_shm_slot_overflow(slot) - overflow0;
+	assert_int_equal(got + dropped, XPROC_JOBS);
+	if (dropped == 0) {
+		assert_int_equal(last, XPROC_JOBS);
+	}
+	print_message("cross-process: %llu consumed, %llu dropped on a full ring\n", (unsigned long long)got,
+	              (unsigned long long)dropped);
+}
+
+static void test_hal_shm_errors(void **state)
+{
+	(void)state;
+	struct hal_shm m;
+	char name[80];
+	snprintf(name, sizeof(name), "%s-small", shm_name);
+	assert_int_equal(hal_shm_open("/picmon-does-not-exist-x", 16, &m), PM_ERR_NOENT);
+	assert_int_equal(hal_shm_open("no-slash", 16, &m), PM_ERR_INVAL);
+	assert_int_equal(hal_shm_create("/a/b", 16, &m), PM_ERR_INVAL);
+	assert_int_equal(hal_shm_create(name, 64, &m), PM_OK);
+	assert_int_equal(hal_shm_close(&m), PM_OK);
+	assert_int_equal(hal_shm_open(name, 4096, &m), PM_ERR_CORRUPT);
+	assert_int_equal(hal_shm_unlink(name), PM_OK);
+	assert_int_equal(hal_shm_unlink(name), PM_ERR_NOENT);
 }
 
 static void test_second_claimant(void **state)
@@ -265,6 +348,8 @@ int main(void)
 		cmocka_unit_test(test_attach_errors),
 		cmocka_unit_test(test_jobs_and_metrics),
 		cmocka_unit_test(test_second_claimant),
+		cmocka_unit_test(test_cross_process_jobs),
+		cmocka_unit_test(test_hal_shm_errors),
 		cmocka_unit_test(test_takeover_after_crash),
 		cmocka_unit_test(test_monitor_stops_and_stale_segment),
 	};

@@ -186,6 +186,10 @@ static void test_reused_pid_and_stale_epoch(void **state)
 	assert_int_equal(rt_shm_slot_claim(slot, 1234, 200, 42, &w2), PM_ERR_STATE);
 	assert_int_equal(rt_shm_slot_takeover(slot, &o, 1234, 200, 42, &w2), PM_OK);
 	assert_int_equal(atomic_load(&slot->takeovers), 1);
+	struct rt_shm_slot_counters cnt;
+	rt_shm_slot_counters(slot, &cnt);
+	assert_int_equal(cnt.takeovers, 1);
+	assert_int_equal(cnt.generation, o.generation + 1);
 	assert_false(rt_shm_slot_owned_by(slot, w)); /* the old owner sees it lost the slot */
 	/* A second takeover from the stale judgement fails. */
 	uint64_t w3 = 0;

@@ -7,7 +7,8 @@
 
 #include "hal/status.h"
 
-/* Start time of `pid`. PM_ERR_NOENT when no such process (or it is a zombie being reaped),
+/* Start time of process `pid` (its main thread's /proc/PID/task/PID/stat: the same line as
+ * /proc/PID/stat). PM_ERR_NOENT when no such process (or it is a zombie being reaped),
  * PM_ERR_PARSE when the stat line has an unexpected form, PM_ERR_INVAL for pid <= 0. */
 pm_status hal_proc_starttime(int pid, uint64_t *out);
 

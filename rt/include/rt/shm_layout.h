@@ -35,6 +35,16 @@
  *
  * Metrics. The application metrics of the HLD Model template (inferenceTime, throughput, latency,
  * accuracy) are latest values, each under its own seqlock with the time it was set.
+ *
+ * MONITOR RECIPE
+ * init:  app_shm_create() (app/shm_monitor.h) = hal_shm_create + rt_shm_segment_init + publish.
+ * tick:  per slot, rt_shm_slot_consume() until PM_ERR_AGAIN (PM_ERR_CORRUPT: report, go on);
+ *        rt_shm_slot_overflow() for records the client had to drop; rt_shm_slot_inflight() for the
+ *        running job (PM_ERR_AGAIN twice in a row with rt_shm_slot_torn(): judge the owner);
+ *        rt_shm_slot_counters() for takeovers (a restarted Model) and corrupt heads.
+ * slower (sampler): app_shm_check_owner() per slot; DEAD / PID_REUSED / STALE_EPOCH -> report, then
+ *        rt_shm_slot_reclaim(). A record's seq restarts at 1 with each new attachment (generation).
+ * exit:  app_shm_destroy() (CLOSED, unmap, unlink).
  */
 #ifndef RT_SHM_LAYOUT_H
 #define RT_SHM_LAYOUT_H
@@ -122,6 +132,7 @@ struct rt_shm_slot {
 
 	/* Completed jobs: SPSC ring. */
 	_Alignas(64) _Atomic uint64_t head; /* (C) next record the client writes */
+	_Atomic uint64_t tail_seen;         /* (C) the client's last read of tail (saves a shared line) */
 	_Alignas(64) _Atomic uint64_t tail; /* (M) next record the monitor reads */
 	_Atomic uint64_t overflow;          /* (C) records dropped because the ring was full */
 	_Atomic uint64_t corrupt;           /* (M) times head was found impossible and resynced */
@@ -218,6 +229,17 @@ uint32_t rt_shm_slot_checkpoint(const struct rt_shm_slot *slot);
 pm_status rt_shm_slot_metric(const struct rt_shm_slot *slot, enum rt_shm_metric metric, double *value,
                              pm_ns *mono_ns);
 
+/* Monotonic counters of a slot, for reports. */
+struct rt_shm_slot_counters {
+	uint64_t overflow;   /* job records the client dropped on a full ring */
+	uint64_t corrupt;    /* impossible ring heads seen by the consumer */
+	uint64_t takeovers;  /* claims that replaced a dead or reused owner (restarts) */
+	uint64_t reclaims;   /* slots freed by the monitor */
+	uint32_t generation; /* claims so far */
+	uint32_t reserved;
+};
+void rt_shm_slot_counters(const struct rt_shm_slot *slot, struct rt_shm_slot_counters *out);
+
 /* Reads the owner fields (not atomically as a whole: judge the result with rt_shm_owner_judge). */
 void rt_shm_slot_owner(const struct rt_shm_slot *slot, struct rt_shm_owner *out);
 
@@ -246,15 +268,71 @@ pm_status rt_shm_slot_takeover(struct rt_shm_slot *slot, const struct rt_shm_own
 /* Gives the slot back (only if `word` still owns it). */
 pm_status rt_shm_slot_release(struct rt_shm_slot *slot, uint64_t word);
 
-/* True while `word` still owns the slot (one relaxed load). */
-bool rt_shm_slot_owned_by(const struct rt_shm_slot *slot, uint64_t word);
+/* True while `word` still owns the slot (one relaxed load; inline: it is on every job call). */
+static inline bool rt_shm_slot_owned_by(const struct rt_shm_slot *slot, uint64_t word)
+{
+	return atomic_load_explicit(&slot->owner, memory_order_relaxed) == word;
+}
+
+/* Seqlock writer (single writer per cell). A writer that died inside left the count odd: the next
+ * writer (the new owner) evens it first. */
+static inline void rt_shm_seq_write_begin(_Atomic uint32_t *seq)
+{
+	uint32_t s = atomic_load_explicit(seq, memory_order_relaxed);
+	s += s & 1u;
+	atomic_store_explicit(seq, s + 1u, memory_order_relaxed);
+	atomic_thread_fence(memory_order_release);
+}
+
+static inline void rt_shm_seq_write_end(_Atomic uint32_t *seq)
+{
+	uint32_t s = atomic_load_explicit(seq, memory_order_relaxed);
+	atomic_store_explicit(seq, s + 1u, memory_order_release);
+}
+
+/* The two job-path functions are inline so that a job costs no call beyond the clock reads. */
 
 /* Publishes the running job (seqlock write). */
-void rt_shm_slot_job_begin(struct rt_shm_slot *slot, uint64_t job_seq, pm_ns release_ns, pm_ns start_ns);
+static inline void rt_shm_slot_job_begin(struct rt_shm_slot *slot, uint64_t job_seq, pm_ns release_ns,
+                                         pm_ns start_ns)
+{
+	atomic_store_explicit(&slot->checkpoint, 0u, memory_order_relaxed);
+	struct rt_shm_inflight_cell *c = &slot->inflight;
+	rt_shm_seq_write_begin(&c->seq);
+	atomic_store_explicit(&c->job_seq, job_seq, memory_order_relaxed);
+	atomic_store_explicit(&c->release_ns, release_ns, memory_order_relaxed);
+	atomic_store_explicit(&c->start_ns, start_ns, memory_order_relaxed);
+	atomic_store_explicit(&c->heartbeat_ns, start_ns, memory_order_relaxed);
+	atomic_store_explicit(&c->running, 1u, memory_order_relaxed);
+	rt_shm_seq_write_end(&c->seq);
+}
 
 /* Appends the completed job to the ring (drop + overflow count when full; returns false then) and
- * marks the slot idle. */
-bool rt_shm_slot_job_end(struct rt_shm_slot *slot, const struct rt_job_record *rec);
+ * marks the slot idle. The consumer's tail is read only when the ring looks full from the last look
+ * (it lives on the consumer's cache line). */
+static inline bool rt_shm_slot_job_end(struct rt_shm_slot *slot, const struct rt_job_record *rec)
+{
+	bool stored = false;
+	uint64_t head = atomic_load_explicit(&slot->head, memory_order_relaxed);
+	uint64_t tail = atomic_load_explicit(&slot->tail_seen, memory_order_relaxed);
+	if (head - tail >= PM_JOB_RING_SIZE) {
+		tail = atomic_load_explicit(&slot->tail, memory_order_acquire);
+		atomic_store_explicit(&slot->tail_seen, tail, memory_order_relaxed);
+	}
+	if (head - tail < PM_JOB_RING_SIZE) {
+		slot->ring[head & (PM_JOB_RING_SIZE - 1u)] = *rec;
+		atomic_store_explicit(&slot->head, head + 1u, memory_order_release);
+		stored = true;
+	} else {
+		atomic_fetch_add_explicit(&slot->overflow, 1u, memory_order_relaxed);
+	}
+	struct rt_shm_inflight_cell *c = &slot->inflight;
+	rt_shm_seq_write_begin(&c->seq);
+	atomic_store_explicit(&c->running, 0u, memory_order_relaxed);
+	atomic_store_explicit(&c->heartbeat_ns, rec->end_ns, memory_order_relaxed);
+	rt_shm_seq_write_end(&c->seq);
+	return stored;
+}
 
 void rt_shm_slot_heartbeat(struct rt_shm_slot *slot, pm_ns now_ns);
 void rt_shm_slot_set_checkpoint(struct rt_shm_slot *slot, uint32_t id);

@@ -58,6 +58,18 @@ pm_status pm_metric(const char *name, double value);
 /* Releases the slot and unmaps the segment. PM_ERR_STATE when not attached. */
 pm_status pm_detach(void);
 
+/* The figures of the last job this process published, exactly as the monitor receives them. */
+struct pm_job_times {
+	uint64_t seq;
+	int64_t release_ns;
+	int64_t start_ns;
+	int64_t end_ns;
+	int64_t cpu_ns; /* -1 when not measured (the Model has no budget) */
+};
+
+/* PM_OK with the last published job; PM_ERR_STATE when none was published in this attachment. */
+pm_status pm_job_last(struct pm_job_times *out);
+
 /* Counters of this attachment (for tests and self-reports). */
 struct pm_client_stats {
 	uint64_t jobs;       /* jobs ended and published */
