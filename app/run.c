@@ -345,6 +345,7 @@ int app_run_main(const struct app_run_options *opt)
 		return 1;
 	}
 	init_pusher(run);
+	app_run_baseline_load(run);
 
 	char msg[RT_REC_TEXT];
 	(void)snprintf(msg, sizeof(msg), "monitor started: %u models, tick %.3f ms, journal %s",
@@ -371,6 +372,7 @@ int app_run_main(const struct app_run_options *opt)
 	fflush(stdout);
 
 	run->started_ns = hal_clock_mono_ns();
+	run->baseline_saved_ns = run->started_ns;
 	static const struct rt_thread_cfg writer_default = { RT_SCHED_OTHER, 0, { { 0 } } };
 	const struct rt_thread_cfg *wcfg = &run->cfg.monitor.writer;
 	bool ok = start_thread(run, &run->writer_thread, wcfg != NULL ? wcfg : &writer_default, "pm-writer",
@@ -423,6 +425,10 @@ int app_run_main(const struct app_run_options *opt)
 	atomic_store(&run->stop_writer, 1);
 	if (run->writer_thread.joinable) {
 		(void)hal_thread_join(&run->writer_thread);
+	}
+	pm_status bst = app_run_baseline_save(run);
+	if (bst != PM_OK) {
+		hal_log(HAL_LOG_WARN, "anomaly baselines not saved: %s", pm_status_str(bst));
 	}
 	app_run_print_summary(run);
 	int rc = ok ? 0 : 1;

@@ -142,6 +142,8 @@ struct app_run {
 
 	int64_t allocations_after_freeze; /* -1: not counted in this build */
 	char summary[RT_RESMON_SUMMARY_SIZE];
+	uint8_t baseline[RT_BASELINE_BLOB_MAX]; /* sampler: serialized anomaly baselines */
+	pm_ns baseline_saved_ns;
 };
 
 /* The whole command: parses nothing (options given), returns the exit code. */
@@ -153,6 +155,10 @@ void *app_run_supervisor_thread(void *arg);
 void *app_run_sampler_thread(void *arg);
 void *app_run_writer_thread(void *arg);
 void app_run_print_summary(struct app_run *run);
+/* Anomaly baselines survive restarts: loaded at init from the journal directory, saved by the
+ * sampler every minute and at stop (write to a temporary file, then rename). */
+void app_run_baseline_load(struct app_run *run);
+pm_status app_run_baseline_save(struct app_run *run);
 pm_status app_run_write_summary_json(struct app_run *run, const char *path);
 void app_run_emit_event(struct app_run *run, struct rt_record_ring *ring, uint32_t type, const char *resource,
                         const char *event_type, uint32_t severity, const char *message);

@@ -582,6 +582,13 @@ void *app_run_sampler_thread(void *arg)
 			}
 		}
 		rt_resmon_tick(&run->resmon, now);
+		if (now - run->baseline_saved_ns >= 60 * PM_NS_PER_S) {
+			run->baseline_saved_ns = now;
+			pm_status bst = app_run_baseline_save(run);
+			if (bst != PM_OK) {
+				hal_log(HAL_LOG_WARN, "anomaly baselines not saved: %s", pm_status_str(bst));
+			}
+		}
 		for (uint32_t i = 0; i < run->n_models; i++) {
 			const struct rt_resource *r = rt_resmon_get(&run->resmon, RT_RES_MODEL, i);
 			if (r != NULL) {

@@ -5,7 +5,7 @@ import sys
 case, summary_path, report_path = sys.argv[1:4]
 summary = json.load(open(summary_path))
 report = json.load(open(report_path))
-model = next(m for m in summary["models"] if m["name"] == "rt-probe")
+model = next(m for m in summary["models"] if m["name"] == ("est-probe" if case == "estimated" else "rt-probe"))
 sm = model["safetyMetrics"]
 tick = summary["monitor"]["supervisorTick"]
 latency_max = summary["monitor"]["supervisorLatency"]["max"]
@@ -39,6 +39,10 @@ elif case == "crash":
     expect(model["crashes"] >= 1, f"crash seen: {model['crashes']}")
     expect(model["restarts"] == 1, f"restarted once by the recovery policy: {model['restarts']}")
     expect(any(t["to"] in ("loaded", "loading") for t in model["transitions"][1:]), "running again after restart")
+elif case == "estimated":
+    expect(model["estimated"] is True, "supervised from schedstat, marked estimated")
+    expect(model["jobs"] >= 50, f"period windows judged: {model['jobs']} (4 s at 20 ms)")
+    expect(sm["budgetOverrunCount"] == 0, f"no CPU budget overrun in any window: {sm['budgetOverrunCount']}")
 elif case == "degraded":
     rt = summary["monitor"]["rt"]
     expect(not rt["granted"] and rt["degraded"], f"degraded mode recorded: {rt}")

@@ -2,7 +2,7 @@
 # Integration tests of `picmon run` with real processes: picmon-simload --rt plays a time-critical
 # Model through the client library and injects faults; the monitor's summary must equal what the
 # client observed itself (deadline misses, budget overruns, jobs) and detect within one tick.
-# Usage: run_it.sh PICMON SIMLOAD CASE   (CASE: faults | crash | hang | degraded)
+# Usage: run_it.sh PICMON SIMLOAD CASE   (CASE: faults | crash | hang | degraded | estimated)
 set -euo pipefail
 picmon=$1; simload=$2; case=$3
 here=$(cd "$(dirname "$0")" && pwd)
@@ -12,7 +12,7 @@ export PATH="$(dirname "$simload"):$PATH"
 mon_pid=""
 cleanup() {
   [ -n "$mon_pid" ] && kill -9 "$mon_pid" 2>/dev/null || true
-  pkill -9 -f "picmon-simload --rt rt-probe" 2>/dev/null || true
+  pkill -9 -f "picmon-simload --rt (rt|est)-probe" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -37,6 +37,10 @@ case "$case" in
     "$simload" --rt rt-probe --period 10ms --deadline 8ms --exec 2ms --crash-after 2 \
       --report-json "$work/report.json" 2>"$work/sim.err" || true
     sleep 5 ;;
+  estimated)
+    "$simload" --rt est-probe --model est-probe --period 20ms --deadline 20ms --exec 2ms --priority 0 \
+      --duration 4 --report-json "$work/report.json" 2>"$work/sim.err"
+    sleep 0.3 ;;
   degraded)
     "$simload" --rt rt-probe --period 10ms --deadline 8ms --exec 2ms --duration 3 \
       --report-json "$work/report.json" 2>"$work/sim.err"
