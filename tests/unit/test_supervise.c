@@ -357,13 +357,14 @@ static void test_missing_activations_each_period(void **state)
 	}
 	assert_int_equal(s.status, RT_SUP_FAILED);
 	/* Before the first activation too: nothing within a period of activation is missing. */
+	const struct sim_job none[1] = { regular(0) };
 	static struct rt_sup s2;
 	struct capture *c2 = capture_new();
 	assert_int_equal(rt_sup_init(&s2, "idle", &spec, NULL, TICK, false), PM_OK);
 	assert_int_equal(rt_sup_activate(&s2, T0, &c2->sink, NULL), PM_OK);
-	run_sim(&s2, NULL, 0, T0, T0 + 11 * MS + 400 * US, TICK, c2);
+	run_sim(&s2, none, 0, T0, T0 + 11 * MS + 400 * US, TICK, c2);
 	assert_int_equal(s2.m.alive_failure_count, 0);
-	run_sim(&s2, NULL, 0, T0 + 11 * MS + 500 * US, T0 + 12 * MS, TICK, c2);
+	run_sim(&s2, none, 0, T0 + 11 * MS + 500 * US, T0 + 12 * MS, TICK, c2);
 	assert_int_equal(s2.m.alive_failure_count, 1);
 	free(c2);
 	free(c);

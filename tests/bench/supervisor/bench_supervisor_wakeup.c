@@ -355,6 +355,7 @@ int main(int argc, char **argv)
 	r.lat_ns = calloc((size_t)loops, sizeof(int64_t));
 	static struct hist ours, ct, ours_all, ct_all;
 	if (r.lat_ns == NULL || loops < 1) {
+		free(r.lat_ns);
 		return 1;
 	}
 	if (mlockall(MCL_CURRENT | MCL_FUTURE) != 0) {
@@ -366,6 +367,7 @@ int main(int argc, char **argv)
 	struct sched_param other = { .sched_priority = 0 };
 	if (r.fifo && pthread_setschedparam(pthread_self(), SCHED_OTHER, &other) != 0) {
 		fprintf(stderr, "could not return the main thread to SCHED_OTHER\n");
+		free(r.lat_ns);
 		return 1;
 	}
 	if (!r.fifo) {
@@ -380,6 +382,7 @@ int main(int argc, char **argv)
 		memset(&ct, 0, sizeof(ct));
 		int ct_ok = 0;
 		if (run_round(&r, &ours, &ct, &ct_ok) != 0) {
+			free(r.lat_ns);
 			return 1;
 		}
 		char label[24];
