@@ -19,7 +19,12 @@
  *   window_jobs cycles. Any violation -> FAILED; more than max_violations in the window -> EXPIRED
  *   (latched until rt_sup_activate); a whole window without violation -> OK again.
  * detect_delay_ns of a violation = detection time - the moment it became certain (release + deadline,
- * due + tolerance + grace, the job's end for a budget overrun, the window end in estimated mode). */
+ * due + tolerance + grace, the job's end for a budget overrun, the window end in estimated mode).
+ *
+ * Inputs from a client are never trusted: a record whose times are not ordered within [0, now], an
+ * in-flight snapshot with times after `now`, or a sequence number that does not increase is counted
+ * in bad_records and not judged. Every entry point refuses a `now` outside [0, 2^61] ns with
+ * PM_ERR_INVAL, which keeps all time arithmetic free of overflow. */
 #ifndef RT_SUPERVISE_H
 #define RT_SUPERVISE_H
 
@@ -157,8 +162,8 @@ struct rt_sup {
 	struct rt_sup_metrics m;
 };
 
-/* Validates `spec` (period > 0, 0 < deadline <= period, budget >= 0, 0 <= tolerance < period/2,
- * window_jobs >= 1, max_violations <= PM_MAX_SUP_TOLERANCE and < window_jobs... see .c) and sets the
+/* Validates `spec` (0 < period <= 1 day, 0 < deadline <= period, budget >= 0, 0 <= tolerance <
+ * period/2, window_jobs >= 1, max_violations <= PM_MAX_SUP_TOLERANCE) and sets the
  * Model DEACTIVATED. `tick_ns` is the supervisor tick (the grace for missing activations).
  * `estimated` selects supervision from schedstat (rt_sup_est_sample) instead of job records.
  * `escalation` may be NULL (event only). Returns PM_ERR_INVAL for a bad argument. */
