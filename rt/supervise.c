@@ -5,6 +5,7 @@
 #include <assert.h>
 #include <string.h>
 
+#include "rt/record_ring.h"
 #include "textbuf.h"
 
 /* Monotonic times beyond 2^61 ns (73 years of uptime) are refused as corrupt; below it, the sum of
@@ -77,6 +78,12 @@ static void emit_event(struct rt_sup *s, struct rt_sup_sink *sink, pm_ns now, co
 	rec.u.event.severity = severity;
 	copy_str(rec.u.event.message, sizeof(rec.u.event.message), message);
 	emit(sink, &rec);
+}
+
+bool rt_sup_emit_ring(void *ctx, const struct rt_record *rec)
+{
+	assert(ctx != NULL && rec != NULL);
+	return rt_record_ring_push(ctx, rec);
 }
 
 /* ---- checks and violations -------------------------------------------------------------------- */

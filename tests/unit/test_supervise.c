@@ -13,6 +13,7 @@
 
 #include <jsmn.h>
 
+#include "rt/record_ring.h"
 #include "rt/recovery.h"
 #include "rt/stats.h"
 #include "rt/supervise.h"
@@ -550,6 +551,50 @@ static void test_sequence_gaps_and_bad_records(void **state)
 	free(c);
 }
 
+static void test_untrusted_times_and_ring_sink(void **state)
+{
+	(void)state;
+	static struct rt_sup s;
+	static struct rt_record_ring ring;
+	rt_record_ring_init(&ring);
+	struct rt_sup_sink sink = { .emit = rt_sup_emit_ring, .ctx = &ring, .real_offset_ns = 1000 };
+	assert_int_equal(rt_sup_init(&s, "vision", &spec_10_8_2, NULL, TICK, false), PM_OK);
+	struct sim_job j = regular(0);
+	struct rt_job_record r = record_of(&j, 1);
+	r.end_ns = j.end + MS; /* ends after `now`: from the future */
+	assert_int_equal(rt_sup_job(&s, &r, j.end, &sink, NULL), PM_OK);
+	r = record_of(&j, 1);
+	r.release_ns = -1;
+	assert_int_equal(rt_sup_job(&s, &r, j.end, &sink, NULL), PM_OK);
+	r = record_of(&j, 0); /* sequence numbers start at 1 */
+	assert_int_equal(rt_sup_job(&s, &r, j.end, &sink, NULL), PM_OK);
+	assert_int_equal(s.m.bad_records, 3);
+	assert_int_equal(s.status, RT_SUP_DEACTIVATED); /* nothing untrusted activates supervision */
+	assert_int_equal(rt_record_ring_count(&ring), 0);
+	/* A valid job with a deadline miss goes through the ring, stamped with realtime. */
+	r = record_of(&j, 1);
+	r.end_ns = r.release_ns + 9 * MS;
+	assert_int_equal(rt_sup_job(&s, &r, r.end_ns, &sink, NULL), PM_OK);
+	struct rt_record out;
+	bool seen_violation = false;
+	while (rt_record_ring_pop(&ring, &out)) {
+		assert_int_equal(out.real_ns, out.mono_ns + 1000);
+		seen_violation = seen_violation || out.kind == RT_REC_VIOLATION;
+	}
+	assert_true(seen_violation);
+	/* In-flight snapshot with a start after `now`: counted, not judged. */
+	struct rt_job_inflight in = {
+		.seq = 2, .release_ns = T0 + 10 * MS, .start_ns = T0 + 30 * MS, .running = 1
+	};
+	assert_int_equal(rt_sup_tick(&s, &in, T0 + 20 * MS, &sink, NULL), PM_OK);
+	assert_int_equal(s.m.bad_records, 4);
+	assert_int_equal(s.last_begun_seq, 1);
+	/* Clocks outside [0, 2^61] are refused. */
+	assert_int_equal(rt_sup_tick(&s, &in, -1, &sink, NULL), PM_ERR_INVAL);
+	assert_int_equal(rt_sup_tick(&s, &in, INT64_MAX, &sink, NULL), PM_ERR_INVAL);
+	assert_int_equal(rt_sup_activate(&s, -5, &sink, NULL), PM_ERR_INVAL);
+}
+
 static void test_init_validation(void **state)
 {
 	(void)state;
@@ -982,6 +1027,7 @@ int main(void)
 		cmocka_unit_test(test_off_grid_activation),
 		cmocka_unit_test(test_status_tolerance_boundary),
 		cmocka_unit_test(test_sequence_gaps_and_bad_records),
+		cmocka_unit_test(test_untrusted_times_and_ring_sink),
 		cmocka_unit_test(test_init_validation),
 		cmocka_unit_test(test_restart_budget_and_backoff),
 		cmocka_unit_test(test_welford_against_two_pass),

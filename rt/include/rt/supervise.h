@@ -75,6 +75,10 @@ struct rt_sup_sink {
 	uint64_t dropped;
 };
 
+/* An `emit` for struct rt_sup_sink over an rt_record_ring (ctx = the ring): the supervisor thread's
+ * usual sink. Returns false when the ring was full (the ring counts the drop and carries the gap). */
+bool rt_sup_emit_ring(void *ctx, const struct rt_record *rec);
+
 /* One thread's cumulative /proc/PID/task/TID/schedstat: on-CPU ns, run-queue wait ns, timeslices. */
 struct rt_sched_sample {
 	int32_t tid;
