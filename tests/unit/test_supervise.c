@@ -976,6 +976,44 @@ static void test_json_parsed_back(void **state)
 	free(c);
 }
 
+static void test_json_worst_case_fits(void **state)
+{
+	(void)state;
+	static struct rt_sup s;
+	assert_int_equal(rt_sup_init(&s, "vision", &spec_10_8_2, NULL, TICK, false), PM_OK);
+	s.status = RT_SUP_EXPIRED;
+	s.estimated = 1;
+	uint64_t *counters[] = { &s.m.jobs,
+		                 &s.m.jobs_lost,
+		                 &s.m.bad_records,
+		                 &s.m.deadline_miss_count,
+		                 &s.m.budget_overrun_count,
+		                 &s.m.alive_failure_count,
+		                 &s.m.constraints_checked,
+		                 &s.m.constraint_violations };
+	for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
+		*counters[i] = UINT64_MAX;
+	}
+	struct rt_welford *w[] = { &s.m.execution, &s.m.response, &s.m.sched_latency };
+	for (size_t i = 0; i < 3; i++) {
+		w[i]->count = UINT64_MAX;
+		w[i]->min = INT64_MIN;
+		w[i]->max = INT64_MIN; /* the longest decimal form */
+		w[i]->mean = -8.9e12;
+		w[i]->m2 = 1e300;
+	}
+	for (int i = 0; i < RT_CHECK_COUNT; i++) {
+		s.m.checks[i].result = RT_CHECK_FAIL;
+		s.m.checks[i].last_check_ns = INT64_MAX;
+		s.m.checks[i].checked = UINT64_MAX;
+		s.m.checks[i].failed = UINT64_MAX;
+	}
+	static char buf[RT_SUP_JSON_CAP];
+	size_t len = 0;
+	assert_int_equal(rt_sup_write_json(&s, INT64_MIN, buf, sizeof(buf), &len), PM_OK);
+	assert_true(len < RT_SUP_JSON_CAP / 2); /* a wide margin for fields added later */
+}
+
 static void test_textbuf(void **state)
 {
 	(void)state;
@@ -1034,6 +1072,7 @@ int main(void)
 		cmocka_unit_test(test_histogram),
 		cmocka_unit_test(test_estimated_from_schedstat),
 		cmocka_unit_test(test_json_parsed_back),
+		cmocka_unit_test(test_json_worst_case_fits),
 		cmocka_unit_test(test_textbuf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,7 +10,9 @@
  *   release; a release more than release_tolerance away from that slot, or a second activation in a
  *   filled slot, is an ALIVE violation (and re-anchors the grid). A slot whose activation has not
  *   begun by due + tolerance + grace (grace = one supervisor tick) is a missing activation: an ALIVE
- *   violation reported at the first tick after that, once per slot.
+ *   violation reported at the first tick after that, once per slot. A job that overruns past the
+ *   next due time therefore also makes that activation late (one ALIVE violation besides the
+ *   deadline miss); a hung job adds one ALIVE violation per period until it ends.
  * - Deadline: end - release <= deadline. A job in flight past release + deadline is reported at the
  *   next tick with its elapsed time; its later completion is then not reported again.
  * - Budget: cpu_ns <= budget_ns for jobs with RT_JOB_F_CPU_MEASURED (budget_ns > 0).
@@ -20,6 +22,22 @@
  *   (latched until rt_sup_activate); a whole window without violation -> OK again.
  * detect_delay_ns of a violation = detection time - the moment it became certain (release + deadline,
  * due + tolerance + grace, the job's end for a budget overrun, the window end in estimated mode).
+ *
+ * Use (the supervisor thread of `picmon run`), per time-critical Model:
+ *   init:     rt_sup_init(&sup, name, &timing, &escalation, tick_ns, estimated);
+ *             sink = { .emit = rt_sup_emit_ring, .ctx = &ring, .real_offset_ns = real - mono };
+ *   attach:   rt_sup_activate(&sup, now, &sink, &esc);       (client attached / restarted)
+ *   tick:     for each job record drained from the Model's slot ring:
+ *                 rt_sup_job(&sup, &rec, now, &sink, &esc);  act(esc);
+ *             then the in-flight snapshot taken after draining:
+ *                 rt_sup_tick(&sup, &inflight, now, &sink, &esc);  act(esc);
+ *             (estimated Models instead: rt_sup_est_sample(&sup, samples, n, now, &sink, &esc))
+ *   act(esc): esc.actions & RT_ESC_SIGNAL -> signal the Model's process with esc.signal;
+ *             esc.actions & RT_ESC_RESTART -> rt_restart_decide() (rt/recovery.h), run the recovery
+ *             command on RT_RESTART_NOW then rt_restart_done(), retry at `until` on RT_RESTART_WAIT,
+ *             give up on RT_RESTART_EXHAUSTED; rt_sup_activate() when the Model is back.
+ *   detach:   rt_sup_deactivate(&sup, now, &sink, &esc);
+ *   summary:  rt_sup_write_json(&sup, real - mono, buf, cap, &len) inside the Model's JSON object.
  *
  * Inputs from a client are never trusted: a record whose times are not ordered within [0, now], an
  * in-flight snapshot with times after `now`, or a sequence number that does not increase is counted
@@ -211,9 +229,16 @@ const char *rt_check_result_name(uint32_t result);
 uint32_t rt_sup_window_violations(const struct rt_sup *s);
 
 /* Writes the Model's part of the run summary as JSON object members, without the enclosing braces:
- *   "supervisionStatus":"OK","jobs":N,"estimated":false,"safetyMetrics":{...}
+ *   "supervisionStatus":"OK","jobs":N,"estimated":false,"safetyMetrics":{deadlineMissCount,
+ *   worstCaseExecutionTime, averageExecutionTime, executionTimeVariance, schedulingLatency (mean),
+ *   schedulingLatencyMax, worstCaseResponseTime, constraintsChecked, constraintViolations,
+ *   budgetOverrunCount, aliveFailureCount, jobsLost, badRecords, safetyMonitorStatus ("Active" /
+ *   "Inactive"), safetyChecks:[{name, status ("Pass"/"Fail"/"NotChecked"), lastCheckTime, checked,
+ *   failed}]}
  * Times in ms (variance in ms^2); lastCheckTime as RFC 3339 UTC (mono + real_offset_ns) or null.
  * `*len` gets the length without the NUL. PM_ERR_NOSPACE when `cap` is too small (buf is then ""). */
+#define RT_SUP_JSON_CAP 2048 /* a buffer this size always holds rt_sup_write_json's output */
+
 pm_status rt_sup_write_json(const struct rt_sup *s, pm_ns real_offset_ns, char *buf, size_t cap, size_t *len);
 
 #endif

@@ -4,7 +4,7 @@
  * supervises a synthetic Model (10 ms / 8 ms, every 5th job overruns its deadline while running) and prints
  * the detection delays.
  *
- *   bench_supervisor_wakeup [--duration S] [--rounds N] [--prio P] [--interval-us US]
+ *   bench_supervisor_wakeup [--duration S] [--rounds N] [--prio P] [--interval-us US] [--no-work]
  *                           [--cyclictest PATH|none]
  *
  * Each round runs both for S seconds (default 60); with N > 1 rounds the pooled figures average out the
@@ -33,6 +33,7 @@
 struct options {
 	double duration_s;
 	int rounds;
+	int no_work; /* 1: sleep and measure only, as cyclictest does (isolates the cost of the work) */
 	int prio;
 	long interval_us;
 	const char *cyclictest;
@@ -129,6 +130,10 @@ static void *measure(void *arg)
 		int64_t woke = ts_ns(&now);
 		last_woke = woke;
 		r->lat_ns[i] = woke - next;
+		if (r->opt->no_work) {
+			next += interval;
+			continue;
+		}
 		/* Jobs released by now: 0..k (none before base). */
 		int64_t k = woke >= base ? (woke - base) / MODEL_PERIOD_NS : -1;
 		for (; fed <= k && base + fed * MODEL_PERIOD_NS + job_duration(fed) <= woke; fed++) {
@@ -271,6 +276,8 @@ static int parse_args(int argc, char **argv, struct options *opt)
 	for (int i = 1; i < argc; i++) {
 		if (i + 1 < argc && strcmp(argv[i], "--duration") == 0) {
 			opt->duration_s = strtod(argv[++i], NULL);
+		} else if (strcmp(argv[i], "--no-work") == 0) {
+			opt->no_work = 1;
 		} else if (i + 1 < argc && strcmp(argv[i], "--rounds") == 0) {
 			opt->rounds = atoi(argv[++i]);
 		} else if (i + 1 < argc && strcmp(argv[i], "--prio") == 0) {
@@ -280,10 +287,11 @@ static int parse_args(int argc, char **argv, struct options *opt)
 		} else if (i + 1 < argc && strcmp(argv[i], "--cyclictest") == 0) {
 			opt->cyclictest = argv[++i];
 		} else {
-			fprintf(stderr,
-			        "usage: %s [--duration S] [--rounds N] [--prio P] [--interval-us US] "
-			        "[--cyclictest PATH|none]\n",
-			        argv[0]);
+			fprintf(
+			    stderr,
+			    "usage: %s [--duration S] [--rounds N] [--prio P] [--interval-us US] [--no-work] "
+			    "[--cyclictest PATH|none]\n",
+			    argv[0]);
 			return -1;
 		}
 	}
