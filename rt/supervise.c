@@ -5,7 +5,18 @@
 #include <assert.h>
 #include <string.h>
 
+#include "rt/record_ring.h"
 #include "textbuf.h"
+
+/* Monotonic times beyond 2^61 ns (73 years of uptime) are refused as corrupt; below it, the sum of
+ * any two times and a period cannot overflow. */
+#define SUP_TIME_MAX (INT64_MAX / 4)
+#define SUP_PERIOD_MAX PM_NS_PER_DAY
+
+static bool time_valid(pm_ns t)
+{
+	return t >= 0 && t <= SUP_TIME_MAX;
+}
 
 static const char *const status_names[] = { "DEACTIVATED", "OK", "FAILED", "EXPIRED" };
 static const char *const check_names[RT_CHECK_COUNT] = { "Timing Constraint", "Alive", "Budget" };
@@ -67,6 +78,12 @@ static void emit_event(struct rt_sup *s, struct rt_sup_sink *sink, pm_ns now, co
 	rec.u.event.severity = severity;
 	copy_str(rec.u.event.message, sizeof(rec.u.event.message), message);
 	emit(sink, &rec);
+}
+
+bool rt_sup_emit_ring(void *ctx, const struct rt_record *rec)
+{
+	assert(ctx != NULL && rec != NULL);
+	return rt_record_ring_push(ctx, rec);
 }
 
 /* ---- checks and violations -------------------------------------------------------------------- */
@@ -237,17 +254,17 @@ static void end_call(struct rt_sup *s, uint32_t from, pm_ns now, struct rt_sup_s
 
 static bool spec_valid(const struct rt_timing_spec *spec)
 {
-	return spec->period_ns > 0 && spec->deadline_ns > 0 && spec->deadline_ns <= spec->period_ns &&
-	       spec->budget_ns >= 0 && spec->release_tolerance_ns >= 0 &&
-	       spec->release_tolerance_ns < spec->period_ns / 2 && spec->window_jobs >= 1 &&
-	       spec->max_violations <= PM_MAX_SUP_TOLERANCE;
+	return spec->period_ns > 0 && spec->period_ns <= SUP_PERIOD_MAX && spec->deadline_ns > 0 &&
+	       spec->deadline_ns <= spec->period_ns && spec->budget_ns >= 0 &&
+	       spec->release_tolerance_ns >= 0 && spec->release_tolerance_ns < spec->period_ns / 2 &&
+	       spec->window_jobs >= 1 && spec->max_violations <= PM_MAX_SUP_TOLERANCE;
 }
 
 pm_status rt_sup_init(struct rt_sup *s, const char *name, const struct rt_timing_spec *spec,
                       const struct rt_escalation_spec *escalation, pm_ns tick_ns, bool estimated)
 {
-	if (s == NULL || name == NULL || spec == NULL || tick_ns <= 0 || name[0] == '\0' ||
-	    strnlen(name, PM_MAX_NAME) >= PM_MAX_NAME || !spec_valid(spec)) {
+	if (s == NULL || name == NULL || spec == NULL || tick_ns <= 0 || tick_ns > SUP_PERIOD_MAX ||
+	    name[0] == '\0' || strnlen(name, PM_MAX_NAME) >= PM_MAX_NAME || !spec_valid(spec)) {
 		return PM_ERR_INVAL;
 	}
 	if (escalation != NULL &&
@@ -296,7 +313,7 @@ static void do_activate(struct rt_sup *s, pm_ns at, pm_ns now, struct rt_sup_sin
 pm_status rt_sup_activate(struct rt_sup *s, pm_ns now, struct rt_sup_sink *sink,
                           struct rt_sup_escalation *esc)
 {
-	if (s == NULL) {
+	if (s == NULL || !time_valid(now)) {
 		return PM_ERR_INVAL;
 	}
 	uint32_t from;
@@ -309,7 +326,7 @@ pm_status rt_sup_activate(struct rt_sup *s, pm_ns now, struct rt_sup_sink *sink,
 pm_status rt_sup_deactivate(struct rt_sup *s, pm_ns now, struct rt_sup_sink *sink,
                             struct rt_sup_escalation *esc)
 {
-	if (s == NULL) {
+	if (s == NULL || !time_valid(now)) {
 		return PM_ERR_INVAL;
 	}
 	uint32_t from;
@@ -461,6 +478,19 @@ static void on_activation(struct rt_sup *s, uint64_t seq, pm_ns release, pm_ns s
 
 /* ---- job records and ticks -------------------------------------------------------------------- */
 
+/* Records come from a client's shared memory: their times must lie in [0, now] and be ordered, which
+ * also keeps every difference taken below free of overflow. */
+static bool record_times_valid(const struct rt_job_record *rec, pm_ns now)
+{
+	return rec->release_ns >= 0 && rec->start_ns >= 0 && rec->start_ns <= rec->end_ns &&
+	       rec->release_ns <= rec->end_ns && rec->end_ns <= now;
+}
+
+static bool inflight_times_valid(const struct rt_job_inflight *in, pm_ns now)
+{
+	return in->release_ns >= 0 && in->start_ns >= 0 && in->release_ns <= now && in->start_ns <= now;
+}
+
 static bool inflight_reported(const struct rt_sup *s, uint64_t seq)
 {
 	for (size_t i = 0; i < sizeof(s->inflight_missed) / sizeof(s->inflight_missed[0]); i++) {
@@ -481,7 +511,7 @@ static void activate_implicitly(struct rt_sup *s, pm_ns at, pm_ns now, struct rt
 pm_status rt_sup_job(struct rt_sup *s, const struct rt_job_record *rec, pm_ns now, struct rt_sup_sink *sink,
                      struct rt_sup_escalation *esc)
 {
-	if (s == NULL || rec == NULL) {
+	if (s == NULL || rec == NULL || !time_valid(now)) {
 		return PM_ERR_INVAL;
 	}
 	if (s->estimated) {
@@ -489,13 +519,14 @@ pm_status rt_sup_job(struct rt_sup *s, const struct rt_job_record *rec, pm_ns no
 	}
 	uint32_t from;
 	begin_call(s, &from);
-	activate_implicitly(s, rec->release_ns, now, sink);
-	if (rec->seq <= s->last_rec_seq || rec->end_ns < rec->start_ns) {
-		/* Out of order, duplicated or time running backwards: never trusted, always counted. */
+	bool fresh = s->status == RT_SUP_DEACTIVATED;
+	if ((!fresh && rec->seq <= s->last_rec_seq) || rec->seq == 0 || !record_times_valid(rec, now)) {
+		/* Out of order, duplicated or impossible times: never trusted, always counted. */
 		s->m.bad_records++;
 		end_call(s, from, now, sink, esc);
 		return PM_OK;
 	}
+	activate_implicitly(s, rec->release_ns, now, sink);
 	uint64_t lost = rec->seq - s->last_rec_seq - 1;
 	if (lost > 0) {
 		s->m.jobs_lost += lost;
@@ -559,7 +590,7 @@ pm_status rt_sup_job(struct rt_sup *s, const struct rt_job_record *rec, pm_ns no
 pm_status rt_sup_tick(struct rt_sup *s, const struct rt_job_inflight *inflight, pm_ns now,
                       struct rt_sup_sink *sink, struct rt_sup_escalation *esc)
 {
-	if (s == NULL || inflight == NULL) {
+	if (s == NULL || inflight == NULL || !time_valid(now)) {
 		return PM_ERR_INVAL;
 	}
 	if (s->estimated) {
@@ -568,6 +599,15 @@ pm_status rt_sup_tick(struct rt_sup *s, const struct rt_job_inflight *inflight, 
 	uint32_t from;
 	begin_call(s, &from);
 	if (s->status == RT_SUP_DEACTIVATED) {
+		end_call(s, from, now, sink, esc);
+		return PM_OK;
+	}
+	if (inflight->seq != 0 && !inflight_times_valid(inflight, now)) {
+		/* A torn or forged snapshot is not judged; the missing-activation check still runs. */
+		s->m.bad_records++;
+		pm_ns missed_at = now - s->spec.release_tolerance_ns - s->grace_ns;
+		report_missing(s, floor_div(missed_at - s->anchor_ns, s->spec.period_ns), now,
+		               last_release_ns(s), sink);
 		end_call(s, from, now, sink, esc);
 		return PM_OK;
 	}
@@ -613,7 +653,7 @@ static const struct rt_sched_sample *find_tid(const struct rt_sched_sample *samp
 pm_status rt_sup_est_sample(struct rt_sup *s, const struct rt_sched_sample *samples, size_t n, pm_ns now,
                             struct rt_sup_sink *sink, struct rt_sup_escalation *esc)
 {
-	if (s == NULL || (samples == NULL && n > 0) || n > PM_MAX_THREADS_PER_MODEL) {
+	if (s == NULL || (samples == NULL && n > 0) || n > PM_MAX_THREADS_PER_MODEL || !time_valid(now)) {
 		return PM_ERR_INVAL;
 	}
 	if (!s->estimated) {
@@ -641,13 +681,15 @@ pm_status rt_sup_est_sample(struct rt_sup *s, const struct rt_sched_sample *samp
 	for (size_t i = 0; i < n; i++) {
 		const struct rt_sched_sample *prev = find_tid(s->est_prev, s->est_count, samples[i].tid);
 		/* A thread first seen now (or a reused tid whose counters went back) joins next window. */
-		if (prev == NULL || samples[i].run_ns < prev->run_ns || samples[i].wait_ns < prev->wait_ns ||
+		if (prev == NULL || prev->run_ns < 0 || prev->wait_ns < 0 ||
+		    samples[i].run_ns < prev->run_ns || samples[i].wait_ns < prev->wait_ns ||
 		    samples[i].slices < prev->slices) {
 			continue;
 		}
-		cpu += samples[i].run_ns - prev->run_ns;
-		wait += samples[i].wait_ns - prev->wait_ns;
-		slices += samples[i].slices - prev->slices;
+		cpu = rt_ns_add_sat(cpu, samples[i].run_ns - prev->run_ns);
+		wait = rt_ns_add_sat(wait, samples[i].wait_ns - prev->wait_ns);
+		uint64_t ds = samples[i].slices - prev->slices;
+		slices = slices > UINT64_MAX - ds ? UINT64_MAX : slices + ds;
 	}
 	s->m.jobs += (uint64_t)windows;
 	s->cycle += (uint64_t)windows;
@@ -655,7 +697,8 @@ pm_status rt_sup_est_sample(struct rt_sup *s, const struct rt_sched_sample *samp
 	rt_welford_add(&s->m.execution, per_window);
 	rt_histogram_add(&s->m.execution_hist, per_window);
 	if (slices > 0) {
-		rt_welford_add(&s->m.sched_latency, wait / (pm_ns)slices);
+		rt_welford_add(&s->m.sched_latency,
+		               wait / (pm_ns)(slices < (uint64_t)INT64_MAX ? slices : INT64_MAX));
 	}
 	if (cpu == 0 && slices == 0) {
 		struct violation v = {
@@ -670,7 +713,8 @@ pm_status rt_sup_est_sample(struct rt_sup *s, const struct rt_sched_sample *samp
 		check_done(s, RT_CHECK_ALIVE, true, now);
 	}
 	if (s->spec.budget_ns > 0) {
-		pm_ns limit = s->spec.budget_ns * windows;
+		pm_ns limit =
+		    s->spec.budget_ns > INT64_MAX / windows ? INT64_MAX : s->spec.budget_ns * windows;
 		if (cpu > limit) {
 			struct violation v = {
 				.constraint = RT_CONSTRAINT_BUDGET,

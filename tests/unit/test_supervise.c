@@ -13,6 +13,7 @@
 
 #include <jsmn.h>
 
+#include "rt/record_ring.h"
 #include "rt/recovery.h"
 #include "rt/stats.h"
 #include "rt/supervise.h"
@@ -357,13 +358,14 @@ static void test_missing_activations_each_period(void **state)
 	}
 	assert_int_equal(s.status, RT_SUP_FAILED);
 	/* Before the first activation too: nothing within a period of activation is missing. */
+	const struct sim_job none[1] = { regular(0) };
 	static struct rt_sup s2;
 	struct capture *c2 = capture_new();
 	assert_int_equal(rt_sup_init(&s2, "idle", &spec, NULL, TICK, false), PM_OK);
 	assert_int_equal(rt_sup_activate(&s2, T0, &c2->sink, NULL), PM_OK);
-	run_sim(&s2, NULL, 0, T0, T0 + 11 * MS + 400 * US, TICK, c2);
+	run_sim(&s2, none, 0, T0, T0 + 11 * MS + 400 * US, TICK, c2);
 	assert_int_equal(s2.m.alive_failure_count, 0);
-	run_sim(&s2, NULL, 0, T0 + 11 * MS + 500 * US, T0 + 12 * MS, TICK, c2);
+	run_sim(&s2, none, 0, T0 + 11 * MS + 500 * US, T0 + 12 * MS, TICK, c2);
 	assert_int_equal(s2.m.alive_failure_count, 1);
 	free(c2);
 	free(c);
@@ -547,6 +549,50 @@ static void test_sequence_gaps_and_bad_records(void **state)
 	assert_int_equal(s.m.bad_records, 3);
 	assert_int_equal(rt_sup_est_sample(&s, NULL, 0, T0, &c->sink, NULL), PM_ERR_STATE);
 	free(c);
+}
+
+static void test_untrusted_times_and_ring_sink(void **state)
+{
+	(void)state;
+	static struct rt_sup s;
+	static struct rt_record_ring ring;
+	rt_record_ring_init(&ring);
+	struct rt_sup_sink sink = { .emit = rt_sup_emit_ring, .ctx = &ring, .real_offset_ns = 1000 };
+	assert_int_equal(rt_sup_init(&s, "vision", &spec_10_8_2, NULL, TICK, false), PM_OK);
+	struct sim_job j = regular(0);
+	struct rt_job_record r = record_of(&j, 1);
+	r.end_ns = j.end + MS; /* ends after `now`: from the future */
+	assert_int_equal(rt_sup_job(&s, &r, j.end, &sink, NULL), PM_OK);
+	r = record_of(&j, 1);
+	r.release_ns = -1;
+	assert_int_equal(rt_sup_job(&s, &r, j.end, &sink, NULL), PM_OK);
+	r = record_of(&j, 0); /* sequence numbers start at 1 */
+	assert_int_equal(rt_sup_job(&s, &r, j.end, &sink, NULL), PM_OK);
+	assert_int_equal(s.m.bad_records, 3);
+	assert_int_equal(s.status, RT_SUP_DEACTIVATED); /* nothing untrusted activates supervision */
+	assert_int_equal(rt_record_ring_count(&ring), 0);
+	/* A valid job with a deadline miss goes through the ring, stamped with realtime. */
+	r = record_of(&j, 1);
+	r.end_ns = r.release_ns + 9 * MS;
+	assert_int_equal(rt_sup_job(&s, &r, r.end_ns, &sink, NULL), PM_OK);
+	struct rt_record out;
+	bool seen_violation = false;
+	while (rt_record_ring_pop(&ring, &out)) {
+		assert_int_equal(out.real_ns, out.mono_ns + 1000);
+		seen_violation = seen_violation || out.kind == RT_REC_VIOLATION;
+	}
+	assert_true(seen_violation);
+	/* In-flight snapshot with a start after `now`: counted, not judged. */
+	struct rt_job_inflight in = {
+		.seq = 2, .release_ns = T0 + 10 * MS, .start_ns = T0 + 30 * MS, .running = 1
+	};
+	assert_int_equal(rt_sup_tick(&s, &in, T0 + 20 * MS, &sink, NULL), PM_OK);
+	assert_int_equal(s.m.bad_records, 4);
+	assert_int_equal(s.last_begun_seq, 1);
+	/* Clocks outside [0, 2^61] are refused. */
+	assert_int_equal(rt_sup_tick(&s, &in, -1, &sink, NULL), PM_ERR_INVAL);
+	assert_int_equal(rt_sup_tick(&s, &in, INT64_MAX, &sink, NULL), PM_ERR_INVAL);
+	assert_int_equal(rt_sup_activate(&s, -5, &sink, NULL), PM_ERR_INVAL);
 }
 
 static void test_init_validation(void **state)
@@ -930,6 +976,44 @@ static void test_json_parsed_back(void **state)
 	free(c);
 }
 
+static void test_json_worst_case_fits(void **state)
+{
+	(void)state;
+	static struct rt_sup s;
+	assert_int_equal(rt_sup_init(&s, "vision", &spec_10_8_2, NULL, TICK, false), PM_OK);
+	s.status = RT_SUP_EXPIRED;
+	s.estimated = 1;
+	uint64_t *counters[] = { &s.m.jobs,
+		                 &s.m.jobs_lost,
+		                 &s.m.bad_records,
+		                 &s.m.deadline_miss_count,
+		                 &s.m.budget_overrun_count,
+		                 &s.m.alive_failure_count,
+		                 &s.m.constraints_checked,
+		                 &s.m.constraint_violations };
+	for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
+		*counters[i] = UINT64_MAX;
+	}
+	struct rt_welford *w[] = { &s.m.execution, &s.m.response, &s.m.sched_latency };
+	for (size_t i = 0; i < 3; i++) {
+		w[i]->count = UINT64_MAX;
+		w[i]->min = INT64_MIN;
+		w[i]->max = INT64_MIN; /* the longest decimal form */
+		w[i]->mean = -8.9e12;
+		w[i]->m2 = 1e300;
+	}
+	for (int i = 0; i < RT_CHECK_COUNT; i++) {
+		s.m.checks[i].result = RT_CHECK_FAIL;
+		s.m.checks[i].last_check_ns = INT64_MAX;
+		s.m.checks[i].checked = UINT64_MAX;
+		s.m.checks[i].failed = UINT64_MAX;
+	}
+	static char buf[RT_SUP_JSON_CAP];
+	size_t len = 0;
+	assert_int_equal(rt_sup_write_json(&s, INT64_MIN, buf, sizeof(buf), &len), PM_OK);
+	assert_true(len + 512 < RT_SUP_JSON_CAP); /* a margin for fields added later */
+}
+
 static void test_textbuf(void **state)
 {
 	(void)state;
@@ -981,12 +1065,14 @@ int main(void)
 		cmocka_unit_test(test_off_grid_activation),
 		cmocka_unit_test(test_status_tolerance_boundary),
 		cmocka_unit_test(test_sequence_gaps_and_bad_records),
+		cmocka_unit_test(test_untrusted_times_and_ring_sink),
 		cmocka_unit_test(test_init_validation),
 		cmocka_unit_test(test_restart_budget_and_backoff),
 		cmocka_unit_test(test_welford_against_two_pass),
 		cmocka_unit_test(test_histogram),
 		cmocka_unit_test(test_estimated_from_schedstat),
 		cmocka_unit_test(test_json_parsed_back),
+		cmocka_unit_test(test_json_worst_case_fits),
 		cmocka_unit_test(test_textbuf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

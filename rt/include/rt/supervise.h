@@ -10,7 +10,9 @@
  *   release; a release more than release_tolerance away from that slot, or a second activation in a
  *   filled slot, is an ALIVE violation (and re-anchors the grid). A slot whose activation has not
  *   begun by due + tolerance + grace (grace = one supervisor tick) is a missing activation: an ALIVE
- *   violation reported at the first tick after that, once per slot.
+ *   violation reported at the first tick after that, once per slot. A job that overruns past the
+ *   next due time therefore also makes that activation late (one ALIVE violation besides the
+ *   deadline miss); a hung job adds one ALIVE violation per period until it ends.
  * - Deadline: end - release <= deadline. A job in flight past release + deadline is reported at the
  *   next tick with its elapsed time; its later completion is then not reported again.
  * - Budget: cpu_ns <= budget_ns for jobs with RT_JOB_F_CPU_MEASURED (budget_ns > 0).
@@ -19,7 +21,28 @@
  *   window_jobs cycles. Any violation -> FAILED; more than max_violations in the window -> EXPIRED
  *   (latched until rt_sup_activate); a whole window without violation -> OK again.
  * detect_delay_ns of a violation = detection time - the moment it became certain (release + deadline,
- * due + tolerance + grace, the job's end for a budget overrun, the window end in estimated mode). */
+ * due + tolerance + grace, the job's end for a budget overrun, the window end in estimated mode).
+ *
+ * Use (the supervisor thread of `picmon run`), per time-critical Model:
+ *   init:     rt_sup_init(&sup, name, &timing, &escalation, tick_ns, estimated);
+ *             sink = { .emit = rt_sup_emit_ring, .ctx = &ring, .real_offset_ns = real - mono };
+ *   attach:   rt_sup_activate(&sup, now, &sink, &esc);       (client attached / restarted)
+ *   tick:     for each job record drained from the Model's slot ring:
+ *                 rt_sup_job(&sup, &rec, now, &sink, &esc);  act(esc);
+ *             then the in-flight snapshot taken after draining:
+ *                 rt_sup_tick(&sup, &inflight, now, &sink, &esc);  act(esc);
+ *             (estimated Models instead: rt_sup_est_sample(&sup, samples, n, now, &sink, &esc))
+ *   act(esc): esc.actions & RT_ESC_SIGNAL -> signal the Model's process with esc.signal;
+ *             esc.actions & RT_ESC_RESTART -> rt_restart_decide() (rt/recovery.h), run the recovery
+ *             command on RT_RESTART_NOW then rt_restart_done(), retry at `until` on RT_RESTART_WAIT,
+ *             give up on RT_RESTART_EXHAUSTED; rt_sup_activate() when the Model is back.
+ *   detach:   rt_sup_deactivate(&sup, now, &sink, &esc);
+ *   summary:  rt_sup_write_json(&sup, real - mono, buf, cap, &len) inside the Model's JSON object.
+ *
+ * Inputs from a client are never trusted: a record whose times are not ordered within [0, now], an
+ * in-flight snapshot with times after `now`, or a sequence number that does not increase is counted
+ * in bad_records and not judged. Every entry point refuses a `now` outside [0, 2^61] ns with
+ * PM_ERR_INVAL, which keeps all time arithmetic free of overflow. */
 #ifndef RT_SUPERVISE_H
 #define RT_SUPERVISE_H
 
@@ -69,6 +92,10 @@ struct rt_sup_sink {
 	uint64_t emitted;
 	uint64_t dropped;
 };
+
+/* An `emit` for struct rt_sup_sink over an rt_record_ring (ctx = the ring): the supervisor thread's
+ * usual sink. Returns false when the ring was full (the ring counts the drop and carries the gap). */
+bool rt_sup_emit_ring(void *ctx, const struct rt_record *rec);
 
 /* One thread's cumulative /proc/PID/task/TID/schedstat: on-CPU ns, run-queue wait ns, timeslices. */
 struct rt_sched_sample {
@@ -157,8 +184,8 @@ struct rt_sup {
 	struct rt_sup_metrics m;
 };
 
-/* Validates `spec` (period > 0, 0 < deadline <= period, budget >= 0, 0 <= tolerance < period/2,
- * window_jobs >= 1, max_violations <= PM_MAX_SUP_TOLERANCE and < window_jobs... see .c) and sets the
+/* Validates `spec` (0 < period <= 1 day, 0 < deadline <= period, budget >= 0, 0 <= tolerance <
+ * period/2, window_jobs >= 1, max_violations <= PM_MAX_SUP_TOLERANCE) and sets the
  * Model DEACTIVATED. `tick_ns` is the supervisor tick (the grace for missing activations).
  * `estimated` selects supervision from schedstat (rt_sup_est_sample) instead of job records.
  * `escalation` may be NULL (event only). Returns PM_ERR_INVAL for a bad argument. */
@@ -202,9 +229,16 @@ const char *rt_check_result_name(uint32_t result);
 uint32_t rt_sup_window_violations(const struct rt_sup *s);
 
 /* Writes the Model's part of the run summary as JSON object members, without the enclosing braces:
- *   "supervisionStatus":"OK","jobs":N,"estimated":false,"safetyMetrics":{...}
+ *   "supervisionStatus":"OK","jobs":N,"estimated":false,"safetyMetrics":{deadlineMissCount,
+ *   worstCaseExecutionTime, averageExecutionTime, executionTimeVariance, schedulingLatency (mean),
+ *   schedulingLatencyMax, worstCaseResponseTime, constraintsChecked, constraintViolations,
+ *   budgetOverrunCount, aliveFailureCount, jobsLost, badRecords, safetyMonitorStatus ("Active" /
+ *   "Inactive"), safetyChecks:[{name, status ("Pass"/"Fail"/"NotChecked"), lastCheckTime, checked,
+ *   failed}]}
  * Times in ms (variance in ms^2); lastCheckTime as RFC 3339 UTC (mono + real_offset_ns) or null.
  * `*len` gets the length without the NUL. PM_ERR_NOSPACE when `cap` is too small (buf is then ""). */
+#define RT_SUP_JSON_CAP 2048 /* a buffer this size always holds rt_sup_write_json's output */
+
 pm_status rt_sup_write_json(const struct rt_sup *s, pm_ns real_offset_ns, char *buf, size_t cap, size_t *len);
 
 #endif

@@ -1,8 +1,10 @@
 /* Benchmark: wake-up latency of a supervisor-like thread sleeping to absolute 1 ms ticks (and doing a
  * supervisor tick of one Model each time), side by side with `cyclictest -m -q -p PRIO -i 1000` run in
- * the same time window with the same policy. Prints p50/p99/max of both and the p99 ratio.
+ * the same time window with the same policy. Prints p50/p99/max of both and the p99 ratio. The thread
+ * supervises a synthetic Model (10 ms / 8 ms, every 5th job overruns its deadline while running) and prints
+ * the detection delays.
  *
- *   bench_supervisor_wakeup [--duration S] [--rounds N] [--prio P] [--interval-us US]
+ *   bench_supervisor_wakeup [--duration S] [--rounds N] [--prio P] [--interval-us US] [--no-work]
  *                           [--cyclictest PATH|none]
  *
  * Each round runs both for S seconds (default 60); with N > 1 rounds the pooled figures average out the
@@ -31,9 +33,16 @@
 struct options {
 	double duration_s;
 	int rounds;
+	int no_work; /* 1: sleep and measure only, as cyclictest does (isolates the cost of the work) */
 	int prio;
 	long interval_us;
 	const char *cyclictest;
+};
+
+struct detect {
+	uint64_t misses;
+	int64_t worst_delay_ns;
+	int64_t sum_delay_ns;
 };
 
 struct run {
@@ -41,7 +50,10 @@ struct run {
 	long loops;
 	int64_t *lat_ns; /* one per loop */
 	int64_t tick_work_max_ns;
-	int fifo; /* 1 when SCHED_FIFO was granted */
+	struct detect detect; /* deadline misses of the synthetic Model as reported */
+	uint64_t injected;    /* misses injected whose deadline had passed */
+	uint64_t detected;    /* the supervisor's deadlineMissCount */
+	int fifo;             /* 1 when SCHED_FIFO was granted */
 	int policy_err;
 };
 
@@ -56,25 +68,44 @@ static struct timespec ns_ts(int64_t ns)
 	return t;
 }
 
-static bool drop_record(void *ctx, const struct rt_record *rec)
+/* The synthetic Model: 10 ms period, 8 ms deadline, released 370 us off the tick grid; jobs run
+ * 3 ms, every 5th runs 9 ms and misses its deadline while still running. */
+#define MODEL_PERIOD_NS 10000000
+#define MODEL_PHASE_NS 370000
+#define MODEL_MISS_EVERY 5
+
+static int64_t job_duration(int64_t k)
 {
-	(void)ctx;
-	(void)rec;
+	return k % MODEL_MISS_EVERY == MODEL_MISS_EVERY - 1 ? 9000000 : 3000000;
+}
+
+static bool note_record(void *ctx, const struct rt_record *rec)
+{
+	struct detect *d = ctx;
+	if (rec->kind == RT_REC_VIOLATION && rec->u.violation.constraint == RT_CONSTRAINT_DEADLINE) {
+		d->misses++;
+		d->sum_delay_ns += rec->u.violation.detect_delay_ns;
+		if (rec->u.violation.detect_delay_ns > d->worst_delay_ns) {
+			d->worst_delay_ns = rec->u.violation.detect_delay_ns;
+		}
+	}
 	return true;
 }
 
 static void *measure(void *arg)
 {
 	struct run *r = arg;
-	/* A Model the supervisor checks every tick, so that the thread does a supervisor's work. */
+	/* The supervisor's work each tick: drain the Model's completed jobs, judge the in-flight one. */
 	static struct rt_sup sup;
-	struct rt_timing_spec spec = { .period_ns = 10000000,
+	struct rt_timing_spec spec = { .period_ns = MODEL_PERIOD_NS,
 		                       .deadline_ns = 8000000,
 		                       .budget_ns = 2000000,
 		                       .release_tolerance_ns = 500000,
 		                       .max_violations = 2,
 		                       .window_jobs = 10 };
-	struct rt_sup_sink sink = { .emit = drop_record };
+	memset(&r->detect, 0, sizeof(r->detect));
+	r->injected = 0;
+	struct rt_sup_sink sink = { .emit = note_record, .ctx = &r->detect };
 	int64_t interval = r->opt->interval_us * 1000;
 	if (rt_sup_init(&sup, "bench", &spec, NULL, interval, false) != PM_OK) {
 		fprintf(stderr, "rt_sup_init failed\n");
@@ -83,10 +114,12 @@ static void *measure(void *arg)
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	int64_t next = ts_ns(&now) + interval;
+	int64_t base = next + MODEL_PHASE_NS;
 	if (rt_sup_activate(&sup, ts_ns(&now), &sink, NULL) != PM_OK) {
 		return NULL;
 	}
-	uint64_t seq = 0;
+	int64_t fed = 0; /* jobs whose record was drained */
+	int64_t last_woke = 0;
 	for (long i = 0; i < r->loops; i++) {
 		struct timespec target = ns_ts(next);
 		int rc;
@@ -95,22 +128,43 @@ static void *measure(void *arg)
 		} while (rc == EINTR);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		int64_t woke = ts_ns(&now);
+		last_woke = woke;
 		r->lat_ns[i] = woke - next;
-		/* The supervisor's work: a synthetic Model that activates every 10 ticks. */
-		struct rt_job_inflight in = { 0 };
-		if (i % 10 == 0) {
-			seq++;
+		if (r->opt->no_work) {
+			next += interval;
+			continue;
 		}
-		in.seq = seq;
-		in.release_ns = next - (i % 10) * interval;
-		in.start_ns = in.release_ns;
-		in.running = (i % 10) < 2;
+		/* Jobs released by now: 0..k (none before base). */
+		int64_t k = woke >= base ? (woke - base) / MODEL_PERIOD_NS : -1;
+		for (; fed <= k && base + fed * MODEL_PERIOD_NS + job_duration(fed) <= woke; fed++) {
+			int64_t rel = base + fed * MODEL_PERIOD_NS;
+			struct rt_job_record rec = { .seq = (uint64_t)fed + 1,
+				                     .release_ns = rel,
+				                     .start_ns = rel,
+				                     .end_ns = rel + job_duration(fed),
+				                     .cpu_ns = -1 };
+			(void)rt_sup_job(&sup, &rec, woke, &sink, NULL);
+		}
+		struct rt_job_inflight in = { 0 };
+		if (k >= 0) {
+			in.seq = (uint64_t)k + 1;
+			in.release_ns = base + k * MODEL_PERIOD_NS;
+			in.start_ns = in.release_ns;
+			in.running = woke < in.release_ns + job_duration(k);
+		}
 		(void)rt_sup_tick(&sup, &in, woke, &sink, NULL);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (ts_ns(&now) - woke > r->tick_work_max_ns) {
 			r->tick_work_max_ns = ts_ns(&now) - woke;
 		}
 		next += interval;
+	}
+	r->detected = sup.m.deadline_miss_count;
+	/* Injected: the overrunning jobs whose deadline had passed by the last tick. */
+	for (int64_t j = 0; base + j * MODEL_PERIOD_NS + spec.deadline_ns < last_woke; j++) {
+		if (job_duration(j) > spec.deadline_ns) {
+			r->injected++;
+		}
 	}
 	return NULL;
 }
@@ -222,6 +276,8 @@ static int parse_args(int argc, char **argv, struct options *opt)
 	for (int i = 1; i < argc; i++) {
 		if (i + 1 < argc && strcmp(argv[i], "--duration") == 0) {
 			opt->duration_s = strtod(argv[++i], NULL);
+		} else if (strcmp(argv[i], "--no-work") == 0) {
+			opt->no_work = 1;
 		} else if (i + 1 < argc && strcmp(argv[i], "--rounds") == 0) {
 			opt->rounds = atoi(argv[++i]);
 		} else if (i + 1 < argc && strcmp(argv[i], "--prio") == 0) {
@@ -231,10 +287,11 @@ static int parse_args(int argc, char **argv, struct options *opt)
 		} else if (i + 1 < argc && strcmp(argv[i], "--cyclictest") == 0) {
 			opt->cyclictest = argv[++i];
 		} else {
-			fprintf(stderr,
-			        "usage: %s [--duration S] [--rounds N] [--prio P] [--interval-us US] "
-			        "[--cyclictest PATH|none]\n",
-			        argv[0]);
+			fprintf(
+			    stderr,
+			    "usage: %s [--duration S] [--rounds N] [--prio P] [--interval-us US] [--no-work] "
+			    "[--cyclictest PATH|none]\n",
+			    argv[0]);
 			return -1;
 		}
 	}
@@ -339,6 +396,13 @@ static int run_round(struct run *r, struct hist *ours, struct hist *ct, int *ct_
 	       (long long)quantile_sorted(r->lat_ns, r->loops, 0.50),
 	       (long long)quantile_sorted(r->lat_ns, r->loops, 0.99), (long long)r->lat_ns[r->loops - 1],
 	       (long long)r->tick_work_max_ns);
+	printf(
+	    "           deadline misses: injected %llu, detected %llu (%llu reported in flight); "
+	    "detection delay worst %lld us, mean %lld us (tick %ld us)\n",
+	    (unsigned long long)r->injected, (unsigned long long)r->detected,
+	    (unsigned long long)r->detect.misses, (long long)(r->detect.worst_delay_ns / 1000),
+	    (long long)(r->detect.misses > 0 ? r->detect.sum_delay_ns / (int64_t)r->detect.misses / 1000 : 0),
+	    opt->interval_us);
 	return 0;
 }
 
@@ -355,6 +419,7 @@ int main(int argc, char **argv)
 	r.lat_ns = calloc((size_t)loops, sizeof(int64_t));
 	static struct hist ours, ct, ours_all, ct_all;
 	if (r.lat_ns == NULL || loops < 1) {
+		free(r.lat_ns);
 		return 1;
 	}
 	if (mlockall(MCL_CURRENT | MCL_FUTURE) != 0) {
@@ -366,6 +431,7 @@ int main(int argc, char **argv)
 	struct sched_param other = { .sched_priority = 0 };
 	if (r.fifo && pthread_setschedparam(pthread_self(), SCHED_OTHER, &other) != 0) {
 		fprintf(stderr, "could not return the main thread to SCHED_OTHER\n");
+		free(r.lat_ns);
 		return 1;
 	}
 	if (!r.fifo) {
@@ -380,6 +446,7 @@ int main(int argc, char **argv)
 		memset(&ct, 0, sizeof(ct));
 		int ct_ok = 0;
 		if (run_round(&r, &ours, &ct, &ct_ok) != 0) {
+			free(r.lat_ns);
 			return 1;
 		}
 		char label[24];
