@@ -16,9 +16,9 @@
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: picmon check -c PATH... [--strict] [--json]\n"
-		     "  -c, --config PATH  configuration file or directory (*.yaml, *.yml); repeatable\n"
-		     "  --strict           treat warnings that may hide a deployment mistake as errors\n"
-		     "  --json             print the result as one JSON object on stdout\n");
+	             "  -c, --config PATH  configuration file or directory (*.yaml, *.yml); repeatable\n"
+	             "  --strict           treat warnings that may hide a deployment mistake as errors\n"
+	             "  --json             print the result as one JSON object on stdout\n");
 }
 
 static void json_str(const char *s)
@@ -49,7 +49,8 @@ static void cpus_text(const struct rt_cpu_set *set, char *buf, size_t cap)
 			end++;
 		}
 		int w = end == c ? snprintf(buf + at, cap - at, "%s%u", at ? "," : "", (unsigned)c)
-				 : snprintf(buf + at, cap - at, "%s%u-%u", at ? "," : "", (unsigned)c, (unsigned)end);
+		                 : snprintf(buf + at, cap - at, "%s%u-%u", at ? "," : "", (unsigned)c,
+		                            (unsigned)end);
 		if (w < 0 || (size_t)w >= cap - at) {
 			return;
 		}
@@ -68,8 +69,8 @@ static void dur(pm_ns ns, char *buf, size_t cap)
 	}
 }
 
-static void print_text(const struct rt_config *cfg, const struct cfg_diag_list *diags, const struct rt_cpu_load *loads,
-		       size_t n_loads, int valid)
+static void print_text(const struct rt_config *cfg, const struct cfg_diag_list *diags,
+                       const struct rt_cpu_load *loads, size_t n_loads, int valid)
 {
 	char line[PM_MAX_PATH + CFG_DIAG_TEXT + 64];
 	for (size_t i = 0; i < diags->count; i++) {
@@ -80,16 +81,18 @@ static void print_text(const struct rt_config *cfg, const struct cfg_diag_list *
 		fprintf(stderr, "picmon: %zu more diagnostics not shown\n", diags->dropped);
 	}
 	if (!valid) {
-		fprintf(stderr, "picmon check: configuration invalid: %zu error%s, %zu warning%s\n", diags->errors,
-			diags->errors == 1 ? "" : "s", diags->warnings, diags->warnings == 1 ? "" : "s");
+		fprintf(stderr, "picmon check: configuration invalid: %zu error%s, %zu warning%s\n",
+		        diags->errors, diags->errors == 1 ? "" : "s", diags->warnings,
+		        diags->warnings == 1 ? "" : "s");
 		return;
 	}
 	printf("configuration valid: %zu warning%s\n", diags->warnings, diags->warnings == 1 ? "" : "s");
 	printf("files %u, documents %u: %u Scenario%s, %u Package%s, %u Model%s, %u Schedule task%s, "
 	       "MonitoringConfig %s\n",
-	       cfg->n_files, cfg->n_documents, cfg->n_scenarios, cfg->n_scenarios == 1 ? "" : "s", cfg->n_packages,
-	       cfg->n_packages == 1 ? "" : "s", cfg->n_models, cfg->n_models == 1 ? "" : "s", cfg->n_tasks,
-	       cfg->n_tasks == 1 ? "" : "s", cfg->has_monitoring_config ? "given" : "absent (HLD defaults)");
+	       cfg->n_files, cfg->n_documents, cfg->n_scenarios, cfg->n_scenarios == 1 ? "" : "s",
+	       cfg->n_packages, cfg->n_packages == 1 ? "" : "s", cfg->n_models, cfg->n_models == 1 ? "" : "s",
+	       cfg->n_tasks, cfg->n_tasks == 1 ? "" : "s",
+	       cfg->has_monitoring_config ? "given" : "absent (HLD defaults)");
 	char a[32];
 	char b[32];
 	char c[32];
@@ -102,8 +105,8 @@ static void print_text(const struct rt_config *cfg, const struct cfg_diag_list *
 	}
 	printf("time-critical Models: %u\n", tc);
 	if (tc > 0) {
-		printf("  %-24s %10s %10s %10s %-10s %4s %-6s %-4s %s\n", "MODEL", "PERIOD", "DEADLINE", "BUDGET", "CPUS",
-		       "PRIO", "POLICY", "ASIL", "TIMING");
+		printf("  %-24s %10s %10s %10s %-10s %4s %-6s %-4s %s\n", "MODEL", "PERIOD", "DEADLINE",
+		       "BUDGET", "CPUS", "PRIO", "POLICY", "ASIL", "TIMING");
 	}
 	for (uint16_t m = 0; m < cfg->n_models; m++) {
 		const struct rt_model_cfg *model = &cfg->models[m];
@@ -116,19 +119,20 @@ static void print_text(const struct rt_config *cfg, const struct cfg_diag_list *
 		dur(model->timing.deadline_ns, b, sizeof(b));
 		dur(model->timing.budget_ns, c, sizeof(c));
 		printf("  %-24s %10s %10s %10s %-10s %4d %-6s %-4s %s\n", model->name, a, b, c, cpus,
-		       (int)model->timing.priority, rt_sched_policy_name(model->policy), rt_asil_name(model->asil),
-		       rt_timing_source_name(model->timing_source));
+		       (int)model->timing.priority, rt_sched_policy_name(model->policy),
+		       rt_asil_name(model->asil), rt_timing_source_name(model->timing_source));
 	}
 	if (n_loads > 0) {
 		printf("per-CPU load of pinned time-critical Models (bounds tested on sum C/min(D,T)):\n");
-		printf("  %-4s %-6s %8s %8s %8s %-12s %10s %-12s\n", "CPU", "MODELS", "SUM C/T", "SUM C/D", "LL BOUND",
-		       "LIU-LAYLAND", "PROD(U+1)", "HYPERBOLIC");
+		printf("  %-4s %-6s %8s %8s %8s %-12s %10s %-12s\n", "CPU", "MODELS", "SUM C/T", "SUM C/D",
+		       "LL BOUND", "LIU-LAYLAND", "PROD(U+1)", "HYPERBOLIC");
 	}
 	for (size_t i = 0; i < n_loads; i++) {
 		const struct rt_cpu_load *l = &loads[i];
-		printf("  %-4u %-6u %8.3f %8.3f %8.3f %-12s %10.3f %-12s\n", (unsigned)l->cpu, (unsigned)l->n_models,
-		       l->utilization, l->density, l->ll_bound, rt_bound_verdict_name(l->liu_layland),
-		       l->hyperbolic_product, rt_bound_verdict_name(l->hyperbolic));
+		printf("  %-4u %-6u %8.3f %8.3f %8.3f %-12s %10.3f %-12s\n", (unsigned)l->cpu,
+		       (unsigned)l->n_models, l->utilization, l->density, l->ll_bound,
+		       rt_bound_verdict_name(l->liu_layland), l->hyperbolic_product,
+		       rt_bound_verdict_name(l->hyperbolic));
 	}
 	for (uint16_t m = 0; m < cfg->n_models; m++) {
 		if (cfg->models[m].time_critical && rt_cpu_set_empty(&cfg->models[m].cpus)) {
@@ -138,8 +142,8 @@ static void print_text(const struct rt_config *cfg, const struct cfg_diag_list *
 	}
 }
 
-static void print_json(const struct rt_config *cfg, const struct cfg_diag_list *diags, const struct rt_cpu_load *loads,
-		       size_t n_loads, int valid)
+static void print_json(const struct rt_config *cfg, const struct cfg_diag_list *diags,
+                       const struct rt_cpu_load *loads, size_t n_loads, int valid)
 {
 	printf("{\"valid\":%s,\"errors\":%zu,\"warnings\":%zu,\"diagnostics\":[", valid ? "true" : "false",
 	       diags->errors, diags->warnings);
@@ -147,17 +151,18 @@ static void print_json(const struct rt_config *cfg, const struct cfg_diag_list *
 		const struct cfg_diag *d = &diags->items[i];
 		printf("%s{\"file\":", i ? "," : "");
 		json_str(d->file);
-		printf(",\"line\":%u,\"column\":%u,\"severity\":\"%s\",\"message\":", (unsigned)d->line, (unsigned)d->column,
-		       cfg_severity_name(d->severity));
+		printf(",\"line\":%u,\"column\":%u,\"severity\":\"%s\",\"message\":", (unsigned)d->line,
+		       (unsigned)d->column, cfg_severity_name(d->severity));
 		json_str(d->text);
 		putchar('}');
 	}
 	printf("],\"diagnostics_dropped\":%zu", diags->dropped);
 	if (valid) {
-		printf(",\"counts\":{\"files\":%u,\"documents\":%u,\"scenarios\":%u,\"packages\":%u,\"models\":%u,"
+		printf(",\"counts\":{\"files\":%u,\"documents\":%u,\"scenarios\":%u,\"packages\":%u,"
+		       "\"models\":%u,"
 		       "\"schedule_tasks\":%u,\"monitoring_config\":%s}",
-		       cfg->n_files, cfg->n_documents, cfg->n_scenarios, cfg->n_packages, cfg->n_models, cfg->n_tasks,
-		       cfg->has_monitoring_config ? "true" : "false");
+		       cfg->n_files, cfg->n_documents, cfg->n_scenarios, cfg->n_packages, cfg->n_models,
+		       cfg->n_tasks, cfg->has_monitoring_config ? "true" : "false");
 		printf(",\"supervision_tick_ns\":%lld,\"time_critical_models\":[",
 		       (long long)cfg->monitor.supervision_tick_ns);
 		int first = 1;
@@ -179,9 +184,10 @@ static void print_json(const struct rt_config *cfg, const struct cfg_diag_list *
 					fc = 0;
 				}
 			}
-			printf("],\"priority\":%d,\"policy\":\"%s\",\"asil\":\"%s\",\"timing_source\":\"%s\"}",
-			       (int)model->timing.priority, rt_sched_policy_name(model->policy), rt_asil_name(model->asil),
-			       rt_timing_source_name(model->timing_source));
+			printf(
+			    "],\"priority\":%d,\"policy\":\"%s\",\"asil\":\"%s\",\"timing_source\":\"%s\"}",
+			    (int)model->timing.priority, rt_sched_policy_name(model->policy),
+			    rt_asil_name(model->asil), rt_timing_source_name(model->timing_source));
 		}
 		printf("],\"cpus\":[");
 		for (size_t i = 0; i < n_loads; i++) {
@@ -193,7 +199,8 @@ static void print_json(const struct rt_config *cfg, const struct cfg_diag_list *
 				}
 				json_str(cfg->models[l->models[k]].name);
 			}
-			printf("],\"utilization\":%.6f,\"density\":%.6f,\"liu_layland_bound\":%.6f,\"liu_layland\":\"%s\","
+			printf("],\"utilization\":%.6f,\"density\":%.6f,\"liu_layland_bound\":%.6f,\"liu_"
+			       "layland\":\"%s\","
 			       "\"hyperbolic_product\":%.6f,\"hyperbolic\":\"%s\"}",
 			       l->utilization, l->density, l->ll_bound, rt_bound_verdict_name(l->liu_layland),
 			       l->hyperbolic_product, rt_bound_verdict_name(l->hyperbolic));
@@ -219,7 +226,8 @@ int app_cmd_check(int argc, char **argv)
 			/* -c takes one or more paths: everything up to the next option. */
 			while (i + 1 < argc && argv[i + 1][0] != '-') {
 				if (n_paths == CHECK_MAX_PATHS) {
-					fprintf(stderr, "picmon check: more than %d paths\n", CHECK_MAX_PATHS);
+					fprintf(stderr, "picmon check: more than %d paths\n",
+					        CHECK_MAX_PATHS);
 					return APP_EXIT_USAGE;
 				}
 				paths[n_paths++] = argv[++i];
@@ -242,7 +250,8 @@ int app_cmd_check(int argc, char **argv)
 	}
 	uint32_t cpus = 0;
 	if (hal_machine_cpu_count(&cpus) != PM_OK) {
-		fprintf(stderr, "picmon check: cannot tell the CPUs of this machine; CPU ids are not checked\n");
+		fprintf(stderr,
+		        "picmon check: cannot tell the CPUs of this machine; CPU ids are not checked\n");
 		cpus = 0;
 	}
 	opts.cpu_count = cpus;

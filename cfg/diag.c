@@ -25,18 +25,19 @@ void cfg_diag_format(const struct cfg_diag *diag, char *buf, size_t cap)
 		return;
 	}
 	if (diag->line > 0) {
-		(void)snprintf(buf, cap, "%s:%u:%u: %s: %s", diag->file, (unsigned)diag->line, (unsigned)diag->column,
-			       cfg_severity_name(diag->severity), diag->text);
+		(void)snprintf(buf, cap, "%s:%u:%u: %s: %s", diag->file, (unsigned)diag->line,
+		               (unsigned)diag->column, cfg_severity_name(diag->severity), diag->text);
 	} else {
-		(void)snprintf(buf, cap, "%s: %s: %s", diag->file, cfg_severity_name(diag->severity), diag->text);
+		(void)snprintf(buf, cap, "%s: %s: %s", diag->file, cfg_severity_name(diag->severity),
+		               diag->text);
 	}
 }
 
 static void diag_vadd(struct cfg_ctx *ctx, enum cfg_severity sev, const struct cfg_loc *loc, const char *fmt,
-		      va_list ap) __attribute__((format(printf, 4, 0)));
+                      va_list ap) __attribute__((format(printf, 4, 0)));
 
 static void diag_vadd(struct cfg_ctx *ctx, enum cfg_severity sev, const struct cfg_loc *loc, const char *fmt,
-		      va_list ap)
+                      va_list ap)
 {
 	struct cfg_diag_list *list = ctx->diags;
 	if (sev == CFG_SEV_ERROR) {
@@ -144,7 +145,8 @@ static size_t edit_distance(const char *a, const char *b)
 const char *cfg_did_you_mean(const char *word, const char *const *candidates, size_t n)
 {
 	size_t len = strlen(word);
-	/* About one typo per three letters plus one, at most three: "Modle" -> "Model", "perod" -> "period". */
+	/* About one typo per three letters plus one, at most three: "Modle" -> "Model", "perod" -> "period".
+	 */
 	size_t limit = len < 2 ? 0 : len / 3 + 1;
 	if (limit > 3) {
 		limit = 3;

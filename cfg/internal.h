@@ -92,14 +92,15 @@ struct cfg_ctx {
 
 /* ---- diagnostics ---- */
 void cfg_diag_add(struct cfg_ctx *ctx, enum cfg_severity sev, const struct cfg_loc *loc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 struct cfg_loc cfg_node_loc(const struct cfg_ctx *ctx, const yaml_node_t *node);
-void cfg_err(struct cfg_ctx *ctx, const yaml_node_t *node, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void cfg_err(struct cfg_ctx *ctx, const yaml_node_t *node, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 void cfg_warn(struct cfg_ctx *ctx, const yaml_node_t *node, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* An error, or a warning unless --strict. */
 void cfg_strict(struct cfg_ctx *ctx, const struct cfg_loc *loc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Closest candidate within a small edit distance, or NULL. */
 const char *cfg_did_you_mean(const char *word, const char *const *candidates, size_t n);
 /* Writes " (did you mean 'x'?)" or "" into buf. */
@@ -110,7 +111,8 @@ yaml_node_t *cfg_node(const struct cfg_ctx *ctx, int id);
 bool cfg_is_null(const yaml_node_t *node);
 /* Checks `node` is a mapping whose keys are all scalars among `known` (unknown -> error with
  * suggestion; duplicate -> error). `what` names the mapping in messages. Returns false if not a map. */
-bool cfg_check_map(struct cfg_ctx *ctx, yaml_node_t *node, const char *what, const char *const *known, size_t n_known);
+bool cfg_check_map(struct cfg_ctx *ctx, yaml_node_t *node, const char *what, const char *const *known,
+                   size_t n_known);
 /* The value node of `key` in mapping `map` (NULL when absent or null-valued). */
 yaml_node_t *cfg_get(struct cfg_ctx *ctx, yaml_node_t *map, const char *key);
 /* The key node of `key` (for positions), or NULL. */
@@ -118,22 +120,25 @@ yaml_node_t *cfg_get_key(struct cfg_ctx *ctx, yaml_node_t *map, const char *key)
 void cfg_missing(struct cfg_ctx *ctx, yaml_node_t *map, const char *key);
 
 /* Typed values of scalar nodes; each reports its own error and returns false on a bad value. */
-bool cfg_scalar(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, const char *expect, const char **text,
-		size_t *len);
-bool cfg_str(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, char *dst, size_t cap, const char *limit);
+bool cfg_scalar(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, const char *expect,
+                const char **text, size_t *len);
+bool cfg_str(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, char *dst, size_t cap,
+             const char *limit);
 bool cfg_bool(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, bool *dst);
 bool cfg_int(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, int64_t min, int64_t max, int64_t *dst);
 bool cfg_duration(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, pm_ns min, pm_ns max, pm_ns *dst);
-bool cfg_size(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, uint64_t min, uint64_t max, uint64_t *dst);
+bool cfg_size(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, uint64_t min, uint64_t max,
+              uint64_t *dst);
 bool cfg_cpu_qty(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, uint32_t *dst);
 bool cfg_percent(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, uint32_t *dst);
 bool cfg_asil(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, enum rt_asil *dst);
-bool cfg_enum(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, const char *const *names, size_t n, int *dst);
+bool cfg_enum(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, const char *const *names, size_t n,
+              int *dst);
 /* A CPU list: a sequence of ids ([2, 3]), a Linux list string ("2-3"), or one id. */
 bool cfg_cpus(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, struct rt_cpu_set *dst);
 /* A sequence of strings into dst[max][width]; *n = count. */
-bool cfg_str_list(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, char *dst, size_t width, size_t max,
-		  uint16_t *n, const char *limit_width, const char *limit_count);
+bool cfg_str_list(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, char *dst, size_t width,
+                  size_t max, uint16_t *n, const char *limit_width, const char *limit_count);
 /* Checks `node` is a sequence; reports "expected a list" otherwise. */
 bool cfg_is_seq(struct cfg_ctx *ctx, yaml_node_t *node, const char *key);
 size_t cfg_seq_len(const yaml_node_t *node);

@@ -50,9 +50,10 @@ static void parse_root(struct cfg_ctx *ctx, yaml_node_t *root)
 	yaml_node_t *status = cfg_get_key(ctx, root, "status");
 	if (status != NULL && !ctx->status_noted) {
 		ctx->status_noted = true;
-		cfg_diag_add(ctx, CFG_SEV_INFO, &(struct cfg_loc){ ctx->file, (uint32_t)status->start_mark.line + 1,
-								   (uint32_t)status->start_mark.column + 1 },
-			     "'status' sections are owned by the PICCOLO system and are ignored (said once)");
+		cfg_diag_add(ctx, CFG_SEV_INFO,
+		             &(struct cfg_loc){ ctx->file, (uint32_t)status->start_mark.line + 1,
+		                                (uint32_t)status->start_mark.column + 1 },
+		             "'status' sections are owned by the PICCOLO system and are ignored (said once)");
 	}
 	yaml_node_t *spec = cfg_get(ctx, root, "spec");
 	switch (k) {
@@ -86,8 +87,11 @@ static void parse_root(struct cfg_ctx *ctx, yaml_node_t *root)
 	default: {
 		if (ctx->have_monitoring) {
 			const struct cfg_loc *f = &ctx->monitoring_loc;
-			cfg_err(ctx, kind, "a second MonitoringConfig (the first is at %s:%u:%u); there may be at most one",
-				f->file < ctx->n_files ? ctx->files[f->file] : "?", (unsigned)f->line, (unsigned)f->col);
+			cfg_err(
+			    ctx, kind,
+			    "a second MonitoringConfig (the first is at %s:%u:%u); there may be at most one",
+			    f->file < ctx->n_files ? ctx->files[f->file] : "?", (unsigned)f->line,
+			    (unsigned)f->col);
 			return;
 		}
 		ctx->have_monitoring = true;
@@ -124,10 +128,11 @@ static void parse_source(struct cfg_ctx *ctx, const struct cfg_source *src)
 		yaml_document_t doc;
 		if (!yaml_parser_load(&parser, &doc)) {
 			struct cfg_loc loc = { ctx->file, (uint32_t)parser.problem_mark.line + 1,
-					       (uint32_t)parser.problem_mark.column + 1 };
+				               (uint32_t)parser.problem_mark.column + 1 };
 			cfg_diag_add(ctx, CFG_SEV_ERROR, &loc, "YAML syntax: %s%s%s",
-				     parser.problem != NULL ? parser.problem : "malformed document",
-				     parser.context != NULL ? " " : "", parser.context != NULL ? parser.context : "");
+			             parser.problem != NULL ? parser.problem : "malformed document",
+			             parser.context != NULL ? " " : "",
+			             parser.context != NULL ? parser.context : "");
 			break;
 		}
 		yaml_node_t *root = yaml_document_get_root_node(&doc);
@@ -139,8 +144,9 @@ static void parse_source(struct cfg_ctx *ctx, const struct cfg_source *src)
 			if (ctx->cfg->n_documents == PM_MAX_DOCUMENTS) {
 				if (!ctx->docs_limit_noted) {
 					ctx->docs_limit_noted = true;
-					cfg_err(ctx, root, "too many YAML documents: the limit PM_MAX_DOCUMENTS is %d",
-						PM_MAX_DOCUMENTS);
+					cfg_err(ctx, root,
+					        "too many YAML documents: the limit PM_MAX_DOCUMENTS is %d",
+					        PM_MAX_DOCUMENTS);
 				}
 			} else {
 				ctx->cfg->n_documents++;
@@ -157,8 +163,9 @@ static void parse_source(struct cfg_ctx *ctx, const struct cfg_source *src)
 static bool add_file_name(struct cfg_ctx *ctx, const char *name)
 {
 	if (ctx->n_files == PM_MAX_CONFIG_FILES) {
-		cfg_diag_add(ctx, CFG_SEV_ERROR, NULL, "too many configuration files: the limit PM_MAX_CONFIG_FILES is %d",
-			     PM_MAX_CONFIG_FILES);
+		cfg_diag_add(ctx, CFG_SEV_ERROR, NULL,
+		             "too many configuration files: the limit PM_MAX_CONFIG_FILES is %d",
+		             PM_MAX_CONFIG_FILES);
 		return false;
 	}
 	(void)snprintf(ctx->files[ctx->n_files], PM_MAX_PATH, "%s", name);
@@ -179,7 +186,7 @@ static void load_sources(struct cfg_ctx *ctx, const struct cfg_source *sources, 
 }
 
 static struct cfg_ctx *ctx_new(const struct cfg_load_options *opts, struct rt_config *out,
-			       struct cfg_diag_list *diags)
+                               struct cfg_diag_list *diags)
 {
 	memset(diags, 0, sizeof(*diags));
 	memset(out, 0, sizeof(*out));
@@ -194,8 +201,9 @@ static struct cfg_ctx *ctx_new(const struct cfg_load_options *opts, struct rt_co
 	return ctx;
 }
 
-pm_status cfg_load_sources(const struct cfg_source *sources, size_t n_sources, const struct cfg_load_options *opts,
-			   struct rt_config *out, struct cfg_diag_list *diags)
+pm_status cfg_load_sources(const struct cfg_source *sources, size_t n_sources,
+                           const struct cfg_load_options *opts, struct rt_config *out,
+                           struct cfg_diag_list *diags)
 {
 	static const struct cfg_load_options no_opts = { false, 0 };
 	if ((sources == NULL && n_sources > 0) || out == NULL || diags == NULL) {
@@ -218,7 +226,8 @@ static int compare_names(const void *a, const void *b)
 static bool has_yaml_suffix(const char *name)
 {
 	size_t len = strlen(name);
-	return (len > 5 && strcmp(name + len - 5, ".yaml") == 0) || (len > 4 && strcmp(name + len - 4, ".yml") == 0);
+	return (len > 5 && strcmp(name + len - 5, ".yaml") == 0) ||
+	       (len > 4 && strcmp(name + len - 4, ".yml") == 0);
 }
 
 struct path_list {
@@ -228,7 +237,7 @@ struct path_list {
 
 /* A problem with a whole file: reported against the file itself, without a position. */
 static void file_diag(struct cfg_ctx *ctx, enum cfg_severity sev, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static void file_diag(struct cfg_ctx *ctx, enum cfg_severity sev, const char *path, const char *fmt, ...)
 {
@@ -261,8 +270,9 @@ static pm_status note_io(struct cfg_ctx *ctx, const char *path, pm_status st, co
 static pm_status push_path(struct cfg_ctx *ctx, struct path_list *list, const char *path)
 {
 	if (list->n == PM_MAX_CONFIG_FILES) {
-		cfg_diag_add(ctx, CFG_SEV_ERROR, NULL, "too many configuration files: the limit PM_MAX_CONFIG_FILES is %d",
-			     PM_MAX_CONFIG_FILES);
+		cfg_diag_add(ctx, CFG_SEV_ERROR, NULL,
+		             "too many configuration files: the limit PM_MAX_CONFIG_FILES is %d",
+		             PM_MAX_CONFIG_FILES);
 		return PM_ERR_NOSPACE;
 	}
 	if (strlen(path) >= PM_MAX_PATH) {
@@ -294,7 +304,8 @@ static pm_status expand_dir(struct cfg_ctx *ctx, struct path_list *list, const c
 		}
 		char path[PM_MAX_PATH * 2];
 		size_t dl = strlen(dir);
-		(void)snprintf(path, sizeof(path), "%s%s%s", dir, (dl > 0 && dir[dl - 1] == '/') ? "" : "/", names[i]);
+		(void)snprintf(path, sizeof(path), "%s%s%s", dir, (dl > 0 && dir[dl - 1] == '/') ? "" : "/",
+		               names[i]);
 		enum hal_path_kind kind = HAL_PATH_OTHER;
 		if (hal_path_kind(path, &kind) == PM_OK && kind == HAL_PATH_FILE) {
 			st = push_path(ctx, list, path);
@@ -309,7 +320,7 @@ static pm_status expand_dir(struct cfg_ctx *ctx, struct path_list *list, const c
 }
 
 pm_status cfg_load(const char *const *paths, size_t n_paths, const struct cfg_load_options *opts,
-		   struct rt_config *out, struct cfg_diag_list *diags)
+                   struct rt_config *out, struct cfg_diag_list *diags)
 {
 	static const struct cfg_load_options no_opts = { false, 0 };
 	if ((paths == NULL && n_paths > 0) || out == NULL || diags == NULL) {
@@ -321,7 +332,7 @@ pm_status cfg_load(const char *const *paths, size_t n_paths, const struct cfg_lo
 		return PM_ERR_NOSPACE;
 	}
 	struct path_list *list = calloc(1, sizeof(*list));
-	char *buf = malloc(PM_MAX_CONFIG_FILE_BYTES);
+	char *buf = malloc(PM_MAX_CFG_BYTES);
 	struct cfg_source *sources = calloc(PM_MAX_CONFIG_FILES, sizeof(*sources));
 	char **texts = calloc(PM_MAX_CONFIG_FILES, sizeof(*texts));
 	pm_status io = PM_OK;
@@ -343,10 +354,10 @@ pm_status cfg_load(const char *const *paths, size_t n_paths, const struct cfg_lo
 	size_t n_sources = 0;
 	for (size_t i = 0; i < list->n && io == PM_OK; i++) {
 		size_t len = 0;
-		pm_status st = hal_file_read_all(list->paths[i], buf, PM_MAX_CONFIG_FILE_BYTES, &len);
+		pm_status st = hal_file_read_all(list->paths[i], buf, PM_MAX_CFG_BYTES, &len);
 		if (st == PM_ERR_NOSPACE) {
 			file_diag(ctx, CFG_SEV_ERROR, list->paths[i],
-				  "larger than the limit PM_MAX_CONFIG_FILE_BYTES (%d bytes)", PM_MAX_CONFIG_FILE_BYTES);
+			          "larger than the limit PM_MAX_CFG_BYTES (%d bytes)", PM_MAX_CFG_BYTES);
 			io = st;
 			break;
 		}

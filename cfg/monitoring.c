@@ -15,17 +15,22 @@ static void set_str(char *dst, size_t cap, const char *src)
 
 static const char *const res_type_names[] = { "scenario", "package", "model", "node" };
 
-static const char *const scenario_metrics[] = { "active_state",       "execution_count", "average_execution_time",
-						"last_execution_time", "failure_rate",    "dependency_status",
-						"response_time",      "resource_utilization" };
-static const char *const package_metrics[] = { "deployment_status", "version",   "usage_count", "memory_usage",
-					       "disk_usage",        "load_time", "active_scenarios", "uptime" };
-static const char *const model_metrics[] = { "load_status",  "load_time",     "inference_time",   "throughput",
-					     "latency",      "accuracy",      "memory_usage",     "cpu_usage",
-					     "gpu_usage",    "gpu_memory_usage", "uptime",        "restart_count",
-					     "network_traffic", "response_time", "error_count",   "deadline_miss_count" };
+static const char *const scenario_metrics[] = { "active_state",           "execution_count",
+	                                        "average_execution_time", "last_execution_time",
+	                                        "failure_rate",           "dependency_status",
+	                                        "response_time",          "resource_utilization" };
+static const char *const package_metrics[] = { "deployment_status", "version",    "usage_count",
+	                                       "memory_usage",      "disk_usage", "load_time",
+	                                       "active_scenarios",  "uptime" };
+static const char *const model_metrics[] = { "load_status",        "load_time",     "inference_time",
+	                                     "throughput",         "latency",       "accuracy",
+	                                     "memory_usage",       "cpu_usage",     "gpu_usage",
+	                                     "gpu_memory_usage",   "uptime",        "restart_count",
+	                                     "network_traffic",    "response_time", "error_count",
+	                                     "deadline_miss_count" };
 
-static void default_metrics(struct rt_resource_monitoring_cfg *r, const char *const *names, size_t n, pm_ns interval)
+static void default_metrics(struct rt_resource_monitoring_cfg *r, const char *const *names, size_t n,
+                            pm_ns interval)
 {
 	r->enabled = true;
 	r->collection_interval_ns = interval;
@@ -47,7 +52,7 @@ static void default_machine(struct rt_state_machine_cfg *m, const char *const *s
 /* Field by field into the zeroed table: a compound literal would copy indeterminate padding, and
  * two loads of the same files must give identical bytes. */
 static void default_threshold(struct rt_metric_threshold *t, const char *name, enum rt_quantity_unit unit,
-			      int64_t warning, int64_t critical)
+                              int64_t warning, int64_t critical)
 {
 	set_str(t->name, PM_MAX_NAME, name);
 	t->unit = unit;
@@ -74,7 +79,8 @@ void cfg_defaults(struct rt_config *cfg)
 	struct rt_performance_cfg *pf = &cfg->performance;
 	pf->collection_interval_ns = 10 * PM_NS_PER_S;
 	pf->n_metrics = 3;
-	default_threshold(&pf->metrics[0], "execution_time", RT_QTY_DURATION, 500 * PM_NS_PER_MS, 1000 * PM_NS_PER_MS);
+	default_threshold(&pf->metrics[0], "execution_time", RT_QTY_DURATION, 500 * PM_NS_PER_MS,
+	                  1000 * PM_NS_PER_MS);
 	default_threshold(&pf->metrics[1], "memory_usage", RT_QTY_PERCENT, 8000, 9500);
 	default_threshold(&pf->metrics[2], "failure_rate", RT_QTY_PERCENT, 500, 1000);
 
@@ -92,12 +98,15 @@ void cfg_defaults(struct rt_config *cfg)
 
 	/* HLD §4.1 */
 	static const char *const sc_default[] = { "active_state", "execution_count", "average_execution_time",
-						  "failure_rate" };
-	static const char *const pk_default[] = { "deployment_status", "version", "usage_count", "memory_usage" };
+		                                  "failure_rate" };
+	static const char *const pk_default[] = { "deployment_status", "version", "usage_count",
+		                                  "memory_usage" };
 	static const char *const md_default[] = { "load_status", "inference_time", "throughput",
-						  "accuracy",    "memory_usage",   "gpu_usage" };
-	default_metrics(&cfg->resource_monitoring[RT_RES_SCENARIO], sc_default, N(sc_default), 5 * PM_NS_PER_S);
-	default_metrics(&cfg->resource_monitoring[RT_RES_PACKAGE], pk_default, N(pk_default), 30 * PM_NS_PER_S);
+		                                  "accuracy",    "memory_usage",   "gpu_usage" };
+	default_metrics(&cfg->resource_monitoring[RT_RES_SCENARIO], sc_default, N(sc_default),
+	                5 * PM_NS_PER_S);
+	default_metrics(&cfg->resource_monitoring[RT_RES_PACKAGE], pk_default, N(pk_default),
+	                30 * PM_NS_PER_S);
 	default_metrics(&cfg->resource_monitoring[RT_RES_MODEL], md_default, N(md_default), 10 * PM_NS_PER_S);
 
 	/* HLD §4.2 */
@@ -150,11 +159,14 @@ void cfg_defaults(struct rt_config *cfg)
 	struct rt_access_cfg *da = &cfg->access;
 	da->n_apis = 3;
 	set_str(da->apis[0].name, PM_MAX_NAME, "GetResourceMetrics");
-	set_str(da->apis[0].path, PM_MAX_PATH, "/api/v1/monitoring/resources/{resource_type}/{resource_id}/metrics");
+	set_str(da->apis[0].path, PM_MAX_PATH,
+	        "/api/v1/monitoring/resources/{resource_type}/{resource_id}/metrics");
 	set_str(da->apis[1].name, PM_MAX_NAME, "GetResourceState");
-	set_str(da->apis[1].path, PM_MAX_PATH, "/api/v1/monitoring/resources/{resource_type}/{resource_id}/state");
+	set_str(da->apis[1].path, PM_MAX_PATH,
+	        "/api/v1/monitoring/resources/{resource_type}/{resource_id}/state");
 	set_str(da->apis[2].name, PM_MAX_NAME, "GetResourceEvents");
-	set_str(da->apis[2].path, PM_MAX_PATH, "/api/v1/monitoring/resources/{resource_type}/{resource_id}/events");
+	set_str(da->apis[2].path, PM_MAX_PATH,
+	        "/api/v1/monitoring/resources/{resource_type}/{resource_id}/events");
 	da->prefix_search = true;
 	da->range_queries = true;
 	da->transaction_support = true;
@@ -185,7 +197,8 @@ static void opt_bool(struct cfg_ctx *ctx, yaml_node_t *map, const char *key, boo
 	}
 }
 
-static void opt_duration(struct cfg_ctx *ctx, yaml_node_t *map, const char *key, pm_ns min, pm_ns max, pm_ns *dst)
+static void opt_duration(struct cfg_ctx *ctx, yaml_node_t *map, const char *key, pm_ns min, pm_ns max,
+                         pm_ns *dst)
 {
 	yaml_node_t *v = cfg_get(ctx, map, key);
 	if (v != NULL) {
@@ -259,7 +272,8 @@ static void parse_state_monitoring(struct cfg_ctx *ctx, yaml_node_t *n)
 		yaml_node_t *k = cfg_node(ctx, p->key);
 		yaml_node_t *v = cfg_node(ctx, p->value);
 		if (sm->n_stuck == PM_MAX_STATES) {
-			cfg_err(ctx, k, "more than %d stuck-state thresholds (limit PM_MAX_STATES)", PM_MAX_STATES);
+			cfg_err(ctx, k, "more than %d stuck-state thresholds (limit PM_MAX_STATES)",
+			        PM_MAX_STATES);
 			break;
 		}
 		struct rt_state_threshold *t = &sm->stuck[sm->n_stuck];
@@ -277,7 +291,7 @@ static void parse_state_monitoring(struct cfg_ctx *ctx, yaml_node_t *n)
 
 /* A threshold is a duration, a percentage, a size or a plain number, told apart by its unit. */
 static bool threshold_value(struct cfg_ctx *ctx, yaml_node_t *v, const char *key, enum rt_quantity_unit *unit,
-			    int64_t *out)
+                            int64_t *out)
 {
 	const char *t;
 	size_t len;
@@ -312,7 +326,7 @@ static bool threshold_value(struct cfg_ctx *ctx, yaml_node_t *v, const char *key
 		return true;
 	}
 	cfg_err(ctx, v, "'%s' must be a threshold such as 500ms, 80%%, 512Mi or a number, got '%.*s'", key,
-		(int)(len > 40 ? 40 : len), t);
+	        (int)(len > 40 ? 40 : len), t);
 	return false;
 }
 
@@ -323,7 +337,8 @@ static void parse_performance(struct cfg_ctx *ctx, yaml_node_t *n)
 	if (!cfg_check_map(ctx, n, "performance_monitoring", keys, N(keys))) {
 		return;
 	}
-	opt_duration(ctx, n, "collection_interval", 10 * PM_NS_PER_MS, PM_NS_PER_DAY, &pf->collection_interval_ns);
+	opt_duration(ctx, n, "collection_interval", 10 * PM_NS_PER_MS, PM_NS_PER_DAY,
+	             &pf->collection_interval_ns);
 	yaml_node_t *ms = cfg_get(ctx, n, "metrics");
 	if (ms == NULL || !cfg_is_seq(ctx, ms, "metrics")) {
 		return;
@@ -351,7 +366,8 @@ static void parse_performance(struct cfg_ctx *ctx, yaml_node_t *n)
 		} else if (!cfg_str(ctx, name, "name", th.name, sizeof(th.name), "PM_MAX_NAME")) {
 			ok = false;
 		} else if (!is_identifier(th.name)) {
-			cfg_err(ctx, name, "metric name '%s' must be lower case letters, digits and '_'", th.name);
+			cfg_err(ctx, name, "metric name '%s' must be lower case letters, digits, '_' and '-'",
+			        th.name);
 			ok = false;
 		}
 		for (uint16_t k = 0; ok && k < pf->n_metrics; k++) {
@@ -378,7 +394,9 @@ static void parse_performance(struct cfg_ctx *ctx, yaml_node_t *n)
 			continue;
 		}
 		if (uw != uc) {
-			cfg_err(ctx, c, "threshold_critical of '%s' has a different unit than threshold_warning", th.name);
+			cfg_err(ctx, c,
+			        "threshold_critical of '%s' has a different unit than threshold_warning",
+			        th.name);
 			continue;
 		}
 		if (th.warning > th.critical) {
@@ -435,8 +453,9 @@ static void parse_dependency_map(struct cfg_ctx *ctx, yaml_node_t *dm)
 				continue;
 			}
 			if (ctx->n_dep_edges == PM_MAX_DEPENDENCIES) {
-				cfg_err(ctx, d, "more than %d dependency_map edges (limit PM_MAX_DEPENDENCIES)",
-					PM_MAX_DEPENDENCIES);
+				cfg_err(ctx, d,
+				        "more than %d dependency_map edges (limit PM_MAX_DEPENDENCIES)",
+				        PM_MAX_DEPENDENCIES);
 				return;
 			}
 			struct cfg_dep_edge *edge = &ctx->dep_edges[ctx->n_dep_edges];
@@ -494,7 +513,8 @@ static void parse_rules(struct cfg_ctx *ctx, yaml_node_t *rules)
 		if (fs == NULL) {
 			cfg_missing(ctx, r, "from_state");
 			ok = false;
-		} else if (!cfg_str(ctx, fs, "from_state", rule.from_state, sizeof(rule.from_state), "PM_MAX_NAME")) {
+		} else if (!cfg_str(ctx, fs, "from_state", rule.from_state, sizeof(rule.from_state),
+		                    "PM_MAX_NAME")) {
 			ok = false;
 		}
 		if (im == NULL) {
@@ -505,7 +525,8 @@ static void parse_rules(struct cfg_ctx *ctx, yaml_node_t *rules)
 		}
 		for (uint16_t k = 0; ok && k < dp->n_rules; k++) {
 			if (strcmp(dp->rules[k].from_state, rule.from_state) == 0) {
-				cfg_err(ctx, fs, "duplicate propagation rule for state '%s'", rule.from_state);
+				cfg_err(ctx, fs, "duplicate propagation rule for state '%s'",
+				        rule.from_state);
 				ok = false;
 			}
 		}
@@ -520,7 +541,7 @@ static void parse_dependency(struct cfg_ctx *ctx, yaml_node_t *n)
 {
 	struct rt_dependency_cfg *dp = &ctx->cfg->dependency;
 	static const char *const keys[] = { "enabled", "dependency_types", "propagation", "dependency_map",
-					    "impact_analysis" };
+		                            "impact_analysis" };
 	if (!cfg_check_map(ctx, n, "dependency_monitoring", keys, N(keys))) {
 		return;
 	}
@@ -530,8 +551,8 @@ static void parse_dependency(struct cfg_ctx *ctx, yaml_node_t *n)
 		dp->types = 0;
 		for (size_t i = 0; i < cfg_seq_len(types); i++) {
 			int t = 0;
-			if (cfg_enum(ctx, cfg_seq_at(ctx, types, i), "dependency_types", dep_type_names, N(dep_type_names),
-				     &t)) {
+			if (cfg_enum(ctx, cfg_seq_at(ctx, types, i), "dependency_types", dep_type_names,
+			             N(dep_type_names), &t)) {
 				dp->types |= 1u << t;
 			}
 		}
@@ -560,7 +581,7 @@ static void parse_dependency(struct cfg_ctx *ctx, yaml_node_t *n)
 /* ---- HLD §4.1 resource_monitoring ---- */
 
 static void parse_resource_block(struct cfg_ctx *ctx, yaml_node_t *n, int type, const char *const *known,
-				 size_t n_known)
+                                 size_t n_known)
 {
 	struct rt_resource_monitoring_cfg *r = &ctx->cfg->resource_monitoring[type];
 	static const char *const keys[] = { "enabled", "metrics", "collection_interval" };
@@ -568,7 +589,8 @@ static void parse_resource_block(struct cfg_ctx *ctx, yaml_node_t *n, int type, 
 		return;
 	}
 	opt_bool(ctx, n, "enabled", &r->enabled);
-	opt_duration(ctx, n, "collection_interval", 10 * PM_NS_PER_MS, PM_NS_PER_DAY, &r->collection_interval_ns);
+	opt_duration(ctx, n, "collection_interval", 10 * PM_NS_PER_MS, PM_NS_PER_DAY,
+	             &r->collection_interval_ns);
 	yaml_node_t *ms = cfg_get(ctx, n, "metrics");
 	if (ms == NULL) {
 		return;
@@ -576,8 +598,8 @@ static void parse_resource_block(struct cfg_ctx *ctx, yaml_node_t *n, int type, 
 	char names[PM_MAX_METRICS][PM_MAX_NAME];
 	memset(names, 0, sizeof(names));
 	uint16_t count = 0;
-	if (!cfg_str_list(ctx, ms, "metrics", &names[0][0], PM_MAX_NAME, PM_MAX_METRICS, &count, "PM_MAX_NAME",
-			  "PM_MAX_METRICS")) {
+	if (!cfg_str_list(ctx, ms, "metrics", &names[0][0], PM_MAX_NAME, PM_MAX_METRICS, &count,
+	                  "PM_MAX_NAME", "PM_MAX_METRICS")) {
 		return;
 	}
 	bool ok = true;
@@ -589,7 +611,8 @@ static void parse_resource_block(struct cfg_ctx *ctx, yaml_node_t *n, int type, 
 		if (!found) {
 			char hint[PM_MAX_NAME + 32];
 			cfg_suggest(hint, sizeof(hint), names[i], known, n_known);
-			cfg_err(ctx, cfg_seq_at(ctx, ms, i), "unknown %s metric '%s'%s", res_type_names[type], names[i], hint);
+			cfg_err(ctx, cfg_seq_at(ctx, ms, i), "unknown %s metric '%s'%s", res_type_names[type],
+			        names[i], hint);
 			ok = false;
 		}
 	}
@@ -629,8 +652,8 @@ static int state_index(const struct rt_state_machine_cfg *m, const char *name)
 	return -1;
 }
 
-static bool state_ref(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, const struct rt_state_machine_cfg *m,
-		      int *out)
+static bool state_ref(struct cfg_ctx *ctx, yaml_node_t *node, const char *key,
+                      const struct rt_state_machine_cfg *m, int *out)
 {
 	char name[PM_MAX_NAME];
 	if (!cfg_str(ctx, node, key, name, sizeof(name), "PM_MAX_NAME")) {
@@ -738,8 +761,8 @@ static void parse_state_tracking(struct cfg_ctx *ctx, yaml_node_t *n)
 		}
 		struct rt_state_machine_cfg m;
 		memset(&m, 0, sizeof(m));
-		if (!cfg_str_list(ctx, states, "states", &m.states[0][0], PM_MAX_NAME, PM_MAX_STATES, &m.n_states,
-				  "PM_MAX_NAME", "PM_MAX_STATES")) {
+		if (!cfg_str_list(ctx, states, "states", &m.states[0][0], PM_MAX_NAME, PM_MAX_STATES,
+		                  &m.n_states, "PM_MAX_NAME", "PM_MAX_STATES")) {
 			continue;
 		}
 		if (m.n_states == 0) {
@@ -750,7 +773,8 @@ static void parse_state_tracking(struct cfg_ctx *ctx, yaml_node_t *n)
 		for (uint16_t a = 0; a < m.n_states; a++) {
 			for (uint16_t b = 0; b < a; b++) {
 				if (strcmp(m.states[a], m.states[b]) == 0) {
-					cfg_err(ctx, cfg_seq_at(ctx, states, a), "duplicate state '%s'", m.states[a]);
+					cfg_err(ctx, cfg_seq_at(ctx, states, a), "duplicate state '%s'",
+					        m.states[a]);
 					ok = false;
 				}
 			}
@@ -787,7 +811,7 @@ static void parse_anomaly(struct cfg_ctx *ctx, yaml_node_t *n)
 			yaml_node_t *m = cfg_seq_at(ctx, ms, i);
 			if (an->n_methods == PM_MAX_ANOMALY_METHODS) {
 				cfg_err(ctx, m, "more than %d anomaly methods (limit PM_MAX_ANOMALY_METHODS)",
-					PM_MAX_ANOMALY_METHODS);
+				        PM_MAX_ANOMALY_METHODS);
 				break;
 			}
 			if (!cfg_check_map(ctx, m, "methods[]", m_keys, N(m_keys))) {
@@ -817,15 +841,17 @@ static void parse_anomaly(struct cfg_ctx *ctx, yaml_node_t *n)
 				}
 			}
 			yaml_node_t *w = cfg_get(ctx, m, "window_size");
-			if (w != NULL && !cfg_duration(ctx, w, "window_size", PM_NS_PER_S, 30 * PM_NS_PER_DAY, &am.window_ns)) {
+			if (w != NULL && !cfg_duration(ctx, w, "window_size", PM_NS_PER_S, 30 * PM_NS_PER_DAY,
+			                               &am.window_ns)) {
 				ok = false;
 			}
 			yaml_node_t *mm = cfg_get(ctx, m, "metrics");
 			if (mm == NULL) {
 				cfg_missing(ctx, m, "metrics");
 				ok = false;
-			} else if (!cfg_str_list(ctx, mm, "metrics", &am.metrics[0][0], PM_MAX_NAME, PM_MAX_METRICS,
-						 &am.n_metrics, "PM_MAX_NAME", "PM_MAX_METRICS")) {
+			} else if (!cfg_str_list(ctx, mm, "metrics", &am.metrics[0][0], PM_MAX_NAME,
+			                         PM_MAX_METRICS, &am.n_metrics, "PM_MAX_NAME",
+			                         "PM_MAX_METRICS")) {
 				ok = false;
 			}
 			if (ok) {
@@ -837,7 +863,8 @@ static void parse_anomaly(struct cfg_ctx *ctx, yaml_node_t *n)
 	static const char *const b_keys[] = { "auto_learn", "learning_period" };
 	if (b != NULL && cfg_check_map(ctx, b, "baseline", b_keys, N(b_keys))) {
 		opt_bool(ctx, b, "auto_learn", &an->auto_learn);
-		opt_duration(ctx, b, "learning_period", PM_NS_PER_MIN, 365 * PM_NS_PER_DAY, &an->learning_period_ns);
+		opt_duration(ctx, b, "learning_period", PM_NS_PER_MIN, 365 * PM_NS_PER_DAY,
+		             &an->learning_period_ns);
 	}
 }
 
@@ -875,8 +902,8 @@ static void tls_file(struct cfg_ctx *ctx, yaml_node_t *tls, const char *key, cha
 static void parse_storage(struct cfg_ctx *ctx, yaml_node_t *n)
 {
 	struct rt_storage_cfg *ds = &ctx->cfg->storage;
-	static const char *const keys[] = { "type", "configuration", "data_organization", "retention", "compaction",
-					    "value_format" };
+	static const char *const keys[] = { "type",      "configuration", "data_organization",
+		                            "retention", "compaction",    "value_format" };
 	if (!cfg_check_map(ctx, n, "data_storage", keys, N(keys))) {
 		return;
 	}
@@ -887,7 +914,8 @@ static void parse_storage(struct cfg_ctx *ctx, yaml_node_t *n)
 	if ((v = cfg_get(ctx, n, "type")) != NULL) {
 		(void)cfg_enum(ctx, v, "type", types, N(types), &e);
 	}
-	if ((v = cfg_get(ctx, n, "value_format")) != NULL && cfg_enum(ctx, v, "value_format", formats, N(formats), &e)) {
+	if ((v = cfg_get(ctx, n, "value_format")) != NULL &&
+	    cfg_enum(ctx, v, "value_format", formats, N(formats), &e)) {
 		ds->value_format = (enum rt_value_format)e;
 	}
 	yaml_node_t *c = cfg_get(ctx, n, "configuration");
@@ -897,8 +925,9 @@ static void parse_storage(struct cfg_ctx *ctx, yaml_node_t *n)
 		char tmp[PM_MAX_ENDPOINTS][PM_MAX_NAME];
 		memset(tmp, 0, sizeof(tmp));
 		uint16_t count = 0;
-		if (eps != NULL && cfg_str_list(ctx, eps, "endpoints", &tmp[0][0], PM_MAX_NAME, PM_MAX_ENDPOINTS, &count,
-						"PM_MAX_NAME", "PM_MAX_ENDPOINTS")) {
+		if (eps != NULL &&
+		    cfg_str_list(ctx, eps, "endpoints", &tmp[0][0], PM_MAX_NAME, PM_MAX_ENDPOINTS, &count,
+		                 "PM_MAX_NAME", "PM_MAX_ENDPOINTS")) {
 			bool ok = count > 0;
 			if (count == 0) {
 				cfg_err(ctx, eps, "'endpoints' must list at least one etcd endpoint");
@@ -934,7 +963,8 @@ static void parse_storage(struct cfg_ctx *ctx, yaml_node_t *n)
 		if (p != NULL && cfg_str(ctx, p, "prefix", tmp, sizeof(tmp), "PM_MAX_PATH")) {
 			size_t len = strlen(tmp);
 			if (tmp[0] != '/' || (len > 1 && tmp[len - 1] == '/')) {
-				cfg_err(ctx, p, "'prefix' must start with '/' and not end with '/', got '%s'", tmp);
+				cfg_err(ctx, p, "'prefix' must start with '/' and not end with '/', got '%s'",
+				        tmp);
 			} else {
 				memcpy(ds->prefix, tmp, sizeof(tmp));
 			}
@@ -961,7 +991,8 @@ static void parse_storage(struct cfg_ctx *ctx, yaml_node_t *n)
 	static const char *const cp_keys[] = { "interval", "policy" };
 	static const char *const policies[] = { "revision-based", "periodic" };
 	if (cp != NULL && cfg_check_map(ctx, cp, "compaction", cp_keys, N(cp_keys))) {
-		opt_duration(ctx, cp, "interval", PM_NS_PER_MIN, 365 * PM_NS_PER_DAY, &ds->compaction_interval_ns);
+		opt_duration(ctx, cp, "interval", PM_NS_PER_MIN, 365 * PM_NS_PER_DAY,
+		             &ds->compaction_interval_ns);
 		yaml_node_t *pol = cfg_get(ctx, cp, "policy");
 		if (pol != NULL && cfg_enum(ctx, pol, "policy", policies, N(policies), &e)) {
 			set_str(ds->compaction_policy, PM_MAX_LABEL, policies[e]);
@@ -1003,7 +1034,8 @@ static void parse_access(struct cfg_ctx *ctx, yaml_node_t *n)
 				cfg_missing(ctx, a, "name");
 				ok = false;
 			} else {
-				ok = cfg_str(ctx, nm, "name", api.name, sizeof(api.name), "PM_MAX_NAME") && ok;
+				ok =
+				    cfg_str(ctx, nm, "name", api.name, sizeof(api.name), "PM_MAX_NAME") && ok;
 			}
 			if (pa == NULL) {
 				cfg_missing(ctx, a, "path");
@@ -1036,7 +1068,8 @@ static void parse_access(struct cfg_ctx *ctx, yaml_node_t *n)
 					if (pn == NULL) {
 						cfg_missing(ctx, p, "name");
 					} else {
-						(void)cfg_str(ctx, pn, "name", tmp, sizeof(tmp), "PM_MAX_NAME");
+						(void)cfg_str(ctx, pn, "name", tmp, sizeof(tmp),
+						              "PM_MAX_NAME");
 					}
 					if (pt != NULL) {
 						(void)cfg_enum(ctx, pt, "type", p_types, N(p_types), &e);
@@ -1077,7 +1110,8 @@ static void parse_access(struct cfg_ctx *ctx, yaml_node_t *n)
 
 static const char *const policy_names[] = { "OTHER", "FIFO", "RR" };
 
-static void parse_thread(struct cfg_ctx *ctx, yaml_node_t *n, const char *what, struct rt_thread_cfg *t, int which)
+static void parse_thread(struct cfg_ctx *ctx, yaml_node_t *n, const char *what, struct rt_thread_cfg *t,
+                         int which)
 {
 	static const char *const keys[] = { "policy", "priority", "cpuAffinity" };
 	if (!cfg_check_map(ctx, n, what, keys, N(keys))) {
@@ -1085,7 +1119,8 @@ static void parse_thread(struct cfg_ctx *ctx, yaml_node_t *n, const char *what, 
 	}
 	yaml_node_t *v;
 	int e = 0;
-	if ((v = cfg_get(ctx, n, "policy")) != NULL && cfg_enum(ctx, v, "policy", policy_names, N(policy_names), &e)) {
+	if ((v = cfg_get(ctx, n, "policy")) != NULL &&
+	    cfg_enum(ctx, v, "policy", policy_names, N(policy_names), &e)) {
 		t->policy = (enum rt_sched_policy)e;
 		if (t->policy == RT_SCHED_OTHER) {
 			t->priority = 0;
@@ -1100,7 +1135,7 @@ static void parse_thread(struct cfg_ctx *ctx, yaml_node_t *n, const char *what, 
 		cfg_err(ctx, pv != NULL ? pv : n, "%s: 'priority' must be 0 with policy OTHER", what);
 	} else if (t->policy != RT_SCHED_OTHER && t->priority == 0) {
 		cfg_err(ctx, pv != NULL ? pv : n, "%s: 'priority' must be 1..99 with policy %s", what,
-			rt_sched_policy_name(t->policy));
+		        rt_sched_policy_name(t->policy));
 	}
 	if ((v = cfg_get(ctx, n, "cpuAffinity")) != NULL && cfg_cpus(ctx, v, "cpuAffinity", &t->cpus)) {
 		ctx->thread_cpus_given[which] = true;
@@ -1121,8 +1156,8 @@ static const struct signal_name signal_names[] = {
 
 static void parse_recovery(struct cfg_ctx *ctx, yaml_node_t *n, struct cfg_mon_model *mm)
 {
-	static const char *const keys[] = { "action",         "signal",         "command",   "maxRestarts",
-					    "restartWindow", "backoffInitial", "backoffMax" };
+	static const char *const keys[] = { "action",        "signal",         "command",   "maxRestarts",
+		                            "restartWindow", "backoffInitial", "backoffMax" };
 	static const char *const actions[] = { "event", "signal", "restart" };
 	if (!cfg_check_map(ctx, n, "recovery", keys, N(keys))) {
 		return;
@@ -1139,7 +1174,8 @@ static void parse_recovery(struct cfg_ctx *ctx, yaml_node_t *n, struct cfg_mon_m
 		char name[32];
 		if (cfg_str(ctx, sig, "signal", name, sizeof(name), "16 characters")) {
 			char full[40];
-			(void)snprintf(full, sizeof(full), "%s%s", strncmp(name, "SIG", 3) == 0 ? "" : "SIG", name);
+			(void)snprintf(full, sizeof(full), "%s%s", strncmp(name, "SIG", 3) == 0 ? "" : "SIG",
+			               name);
 			bool found = false;
 			for (size_t i = 0; i < N(signal_names) && !found; i++) {
 				if (strcmp(full, signal_names[i].name) == 0) {
@@ -1163,8 +1199,8 @@ static void parse_recovery(struct cfg_ctx *ctx, yaml_node_t *n, struct cfg_mon_m
 	}
 	yaml_node_t *cmd = cfg_get(ctx, n, "command");
 	if (cmd != NULL) {
-		if (cfg_str_list(ctx, cmd, "command", &r->argv[0][0], PM_MAX_ARG, PM_MAX_ARGV, &r->argc, "PM_MAX_ARG",
-				 "PM_MAX_ARGV") &&
+		if (cfg_str_list(ctx, cmd, "command", &r->argv[0][0], PM_MAX_ARG, PM_MAX_ARGV, &r->argc,
+		                 "PM_MAX_ARG", "PM_MAX_ARGV") &&
 		    (r->argc == 0 || r->argv[0][0] == '\0')) {
 			cfg_err(ctx, cmd, "'command' must name a program as its first element");
 			r->argc = 0;
@@ -1179,7 +1215,8 @@ static void parse_recovery(struct cfg_ctx *ctx, yaml_node_t *n, struct cfg_mon_m
 	opt_duration(ctx, n, "restartWindow", PM_NS_PER_S, PM_NS_PER_DAY, &r->restart_window_ns);
 	opt_duration(ctx, n, "backoffInitial", PM_NS_PER_MS, PM_NS_PER_HOUR, &r->backoff_initial_ns);
 	yaml_node_t *bm = cfg_get(ctx, n, "backoffMax");
-	if (bm != NULL && cfg_duration(ctx, bm, "backoffMax", PM_NS_PER_MS, PM_NS_PER_HOUR, &r->backoff_max_ns) &&
+	if (bm != NULL &&
+	    cfg_duration(ctx, bm, "backoffMax", PM_NS_PER_MS, PM_NS_PER_HOUR, &r->backoff_max_ns) &&
 	    r->backoff_max_ns < r->backoff_initial_ns) {
 		cfg_err(ctx, bm, "'backoffMax' is below 'backoffInitial'");
 	}
@@ -1201,7 +1238,8 @@ static void parse_discovery(struct cfg_ctx *ctx, yaml_node_t *n, struct cfg_mon_
 			cfg_err(ctx, v, "discovery takes exactly one of cgroup, pidFile, comm or cmdline");
 			return;
 		}
-		if (!cfg_str(ctx, v, keys[i], mm->discovery.value, sizeof(mm->discovery.value), "PM_MAX_PATH")) {
+		if (!cfg_str(ctx, v, keys[i], mm->discovery.value, sizeof(mm->discovery.value),
+		             "PM_MAX_PATH")) {
 			return;
 		}
 		mm->discovery.kind = (enum rt_discovery_kind)(i + 1);
@@ -1211,7 +1249,8 @@ static void parse_discovery(struct cfg_ctx *ctx, yaml_node_t *n, struct cfg_mon_
 			return;
 		}
 		if (mm->discovery.kind == RT_DISCOVER_COMM && len > 15) {
-			cfg_err(ctx, v, "'comm' is longer than 15 characters, the kernel's limit for a process name");
+			cfg_err(ctx, v,
+			        "'comm' is longer than 15 characters, the kernel's limit for a process name");
 			return;
 		}
 		if ((mm->discovery.kind == RT_DISCOVER_PIDFILE || mm->discovery.kind == RT_DISCOVER_CGROUP) &&
@@ -1240,7 +1279,8 @@ static void parse_monitor_models(struct cfg_ctx *ctx, yaml_node_t *seq)
 			continue;
 		}
 		if (ctx->n_mon_models == PM_MAX_MODELS) {
-			cfg_err(ctx, m, "more than %d monitor.models entries (limit PM_MAX_MODELS)", PM_MAX_MODELS);
+			cfg_err(ctx, m, "more than %d monitor.models entries (limit PM_MAX_MODELS)",
+			        PM_MAX_MODELS);
 			return;
 		}
 		struct cfg_mon_model *mm = &ctx->mon_models[ctx->n_mon_models];
@@ -1273,7 +1313,8 @@ static void parse_monitor_models(struct cfg_ctx *ctx, yaml_node_t *seq)
 		if ((v = cfg_get(ctx, m, "discovery")) != NULL) {
 			parse_discovery(ctx, v, mm);
 		}
-		if ((v = cfg_get(ctx, m, "tolerance")) != NULL && cfg_check_map(ctx, v, "tolerance", t_keys, N(t_keys))) {
+		if ((v = cfg_get(ctx, m, "tolerance")) != NULL &&
+		    cfg_check_map(ctx, v, "tolerance", t_keys, N(t_keys))) {
 			int64_t a = 3;
 			int64_t b = 100;
 			yaml_node_t *x;
@@ -1284,7 +1325,8 @@ static void parse_monitor_models(struct cfg_ctx *ctx, yaml_node_t *seq)
 				(void)cfg_int(ctx, x, "windowJobs", 1, 100000, &b);
 			}
 			if (a > b) {
-				cfg_err(ctx, v, "'maxViolations' (%lld) exceeds 'windowJobs' (%lld)", (long long)a, (long long)b);
+				cfg_err(ctx, v, "'maxViolations' (%lld) exceeds 'windowJobs' (%lld)",
+				        (long long)a, (long long)b);
 			}
 			mm->has_tolerance = true;
 			mm->max_violations = (uint32_t)a;
@@ -1313,8 +1355,8 @@ static bool check_shm_name(struct cfg_ctx *ctx, yaml_node_t *v, const char *name
 static void parse_monitor(struct cfg_ctx *ctx, yaml_node_t *n)
 {
 	struct rt_monitor_cfg *mo = &ctx->cfg->monitor;
-	static const char *const keys[] = { "supervisor",      "sampler", "writer", "supervisionTick",
-					    "journal",         "api",     "shmName", "models" };
+	static const char *const keys[] = { "supervisor", "sampler", "writer",  "supervisionTick",
+		                            "journal",    "api",     "shmName", "models" };
 	if (!cfg_check_map(ctx, n, "monitor", keys, N(keys))) {
 		return;
 	}
@@ -1329,7 +1371,8 @@ static void parse_monitor(struct cfg_ctx *ctx, yaml_node_t *n)
 		parse_thread(ctx, v, "monitor.writer", &mo->writer, 2);
 	}
 	if ((v = cfg_get(ctx, n, "supervisionTick")) != NULL &&
-	    cfg_duration(ctx, v, "supervisionTick", 100 * PM_NS_PER_US, 10 * PM_NS_PER_S, &mo->supervision_tick_ns)) {
+	    cfg_duration(ctx, v, "supervisionTick", 100 * PM_NS_PER_US, 10 * PM_NS_PER_S,
+	                 &mo->supervision_tick_ns)) {
 		mo->supervision_tick_given = true;
 	}
 	static const char *const j_keys[] = { "path", "maxSize", "fsyncInterval" };
@@ -1341,7 +1384,8 @@ static void parse_monitor(struct cfg_ctx *ctx, yaml_node_t *n)
 			cfg_err(ctx, x, "journal 'path' must not be empty");
 		}
 		if ((x = cfg_get(ctx, v, "maxSize")) != NULL) {
-			(void)cfg_size(ctx, x, "maxSize", UINT64_C(1) << 20, UINT64_C(1) << 40, &mo->journal_max_bytes);
+			(void)cfg_size(ctx, x, "maxSize", UINT64_C(1) << 20, UINT64_C(1) << 40,
+			               &mo->journal_max_bytes);
 		}
 		opt_duration(ctx, v, "fsyncInterval", 0, 60 * PM_NS_PER_S, &mo->fsync_interval_ns);
 	}
@@ -1356,7 +1400,8 @@ static void parse_monitor(struct cfg_ctx *ctx, yaml_node_t *n)
 	}
 	if ((v = cfg_get(ctx, n, "shmName")) != NULL) {
 		char tmp[PM_MAX_NAME];
-		if (cfg_str(ctx, v, "shmName", tmp, sizeof(tmp), "PM_MAX_NAME") && check_shm_name(ctx, v, tmp)) {
+		if (cfg_str(ctx, v, "shmName", tmp, sizeof(tmp), "PM_MAX_NAME") &&
+		    check_shm_name(ctx, v, tmp)) {
 			memcpy(mo->shm_name, tmp, sizeof(tmp));
 		}
 	}
@@ -1367,11 +1412,15 @@ static void parse_monitor(struct cfg_ctx *ctx, yaml_node_t *n)
 
 void cfg_parse_monitoring(struct cfg_ctx *ctx, yaml_node_t *spec)
 {
-	static const char *const keys[] = { "resource_state_monitoring", "performance_monitoring",
-					    "dependency_monitoring",     "resource_monitoring",
-					    "state_transition_tracking", "anomaly_detection",
-					    "data_storage",              "data_access",
-					    "monitor" };
+	static const char *const keys[] = { "resource_state_monitoring",
+		                            "performance_monitoring",
+		                            "dependency_monitoring",
+		                            "resource_monitoring",
+		                            "state_transition_tracking",
+		                            "anomaly_detection",
+		                            "data_storage",
+		                            "data_access",
+		                            "monitor" };
 	if (!cfg_check_map(ctx, spec, "spec", keys, N(keys))) {
 		return;
 	}

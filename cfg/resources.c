@@ -10,7 +10,7 @@
 
 /* Labels and annotations are free-form in PICCOLO: only a key close to a known one is suspicious. */
 static bool check_free_map(struct cfg_ctx *ctx, yaml_node_t *node, const char *what, const char *const *known,
-			   size_t n)
+                           size_t n)
 {
 	if (!cfg_check_map(ctx, node, what, NULL, 0)) {
 		return false;
@@ -23,7 +23,7 @@ static bool check_free_map(struct cfg_ctx *ctx, yaml_node_t *node, const char *w
 		char name[PM_MAX_NAME];
 		size_t len = key->data.scalar.length;
 		(void)snprintf(name, sizeof(name), "%.*s", (int)(len < sizeof(name) ? len : sizeof(name) - 1),
-			       (const char *)key->data.scalar.value);
+		               (const char *)key->data.scalar.value);
 		bool found = false;
 		for (size_t i = 0; i < n && !found; i++) {
 			found = strcmp(name, known[i]) == 0;
@@ -38,7 +38,7 @@ static bool check_free_map(struct cfg_ctx *ctx, yaml_node_t *node, const char *w
 
 /* metadata.name: required, bounded, and unique among the names already loaded of this kind. */
 static bool metadata_name(struct cfg_ctx *ctx, yaml_node_t *meta, const char *kind, char *dst,
-			  struct cfg_loc *loc)
+                          struct cfg_loc *loc)
 {
 	yaml_node_t *n = cfg_get(ctx, meta, "name");
 	if (n == NULL) {
@@ -56,19 +56,20 @@ static bool metadata_name(struct cfg_ctx *ctx, yaml_node_t *meta, const char *ki
 	return true;
 }
 
-static bool duplicate(struct cfg_ctx *ctx, yaml_node_t *at, const char *kind, const char *name, uint16_t found,
-		      const struct cfg_loc *first)
+static bool duplicate(struct cfg_ctx *ctx, yaml_node_t *at, const char *kind, const char *name,
+                      uint16_t found, const struct cfg_loc *first)
 {
 	if (found == RT_NO_INDEX) {
 		return false;
 	}
 	cfg_err(ctx, at, "duplicate %s '%s' (first defined at %s:%u:%u)", kind, name,
-		first->file < ctx->n_files ? ctx->files[first->file] : "?", (unsigned)first->line, (unsigned)first->col);
+	        first->file < ctx->n_files ? ctx->files[first->file] : "?", (unsigned)first->line,
+	        (unsigned)first->col);
 	return true;
 }
 
 static bool capacity(struct cfg_ctx *ctx, yaml_node_t *at, int which, uint16_t count, uint16_t max,
-		     const char *kind, const char *limit)
+                     const char *kind, const char *limit)
 {
 	if (count < max) {
 		return true;
@@ -80,7 +81,8 @@ static bool capacity(struct cfg_ctx *ctx, yaml_node_t *at, int which, uint16_t c
 	return false;
 }
 
-static void opt_str(struct cfg_ctx *ctx, yaml_node_t *map, const char *key, char *dst, size_t cap, const char *limit)
+static void opt_str(struct cfg_ctx *ctx, yaml_node_t *map, const char *key, char *dst, size_t cap,
+                    const char *limit)
 {
 	yaml_node_t *v = cfg_get(ctx, map, key);
 	if (v != NULL) {
@@ -106,7 +108,7 @@ static void kv_map(struct cfg_ctx *ctx, yaml_node_t *node, const char *what, str
 	for (yaml_node_pair_t *p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top; p++) {
 		if (count == PM_MAX_CONDITIONS) {
 			cfg_err(ctx, node, "'%s' has more than %d entries (limit PM_MAX_CONDITIONS)", what,
-				PM_MAX_CONDITIONS);
+			        PM_MAX_CONDITIONS);
 			break;
 		}
 		yaml_node_t *k = cfg_node(ctx, p->key);
@@ -129,7 +131,8 @@ static void kv_map(struct cfg_ctx *ctx, yaml_node_t *node, const char *what, str
 
 /* ---- Scenario (HLD §7.1) ---- */
 
-static const char *const scenario_actions[] = { "launch", "update", "modify", "notify", "rollback", "pause", "resume" };
+static const char *const scenario_actions[] = { "launch",   "update", "modify", "notify",
+	                                        "rollback", "pause",  "resume" };
 
 void cfg_parse_scenario(struct cfg_ctx *ctx, yaml_node_t *root)
 {
@@ -152,7 +155,7 @@ void cfg_parse_scenario(struct cfg_ctx *ctx, yaml_node_t *root)
 	}
 	uint16_t dup = rt_config_find_scenario(cfg, sc.name);
 	if (duplicate(ctx, cfg_get(ctx, meta, "name"), "Scenario", sc.name, dup,
-		      dup != RT_NO_INDEX ? &ctx->scenario_loc[dup] : NULL)) {
+	              dup != RT_NO_INDEX ? &ctx->scenario_loc[dup] : NULL)) {
 		return;
 	}
 	if (!capacity(ctx, root, 0, cfg->n_scenarios, PM_MAX_SCENARIOS, "Scenario", "PM_MAX_SCENARIOS")) {
@@ -183,7 +186,8 @@ void cfg_parse_scenario(struct cfg_ctx *ctx, yaml_node_t *root)
 			}
 			yaml_node_t *action = cfg_get(ctx, spec, "action");
 			int a = 0;
-			if (action != NULL && cfg_enum(ctx, action, "action", scenario_actions, N(scenario_actions), &a)) {
+			if (action != NULL &&
+			    cfg_enum(ctx, action, "action", scenario_actions, N(scenario_actions), &a)) {
 				sc.action = (enum rt_scenario_action)a;
 			}
 			yaml_node_t *target = cfg_get(ctx, spec, "target");
@@ -197,16 +201,18 @@ void cfg_parse_scenario(struct cfg_ctx *ctx, yaml_node_t *root)
 				} else if (cfg_is_seq(ctx, pk, "packages")) {
 					size_t n = cfg_seq_len(pk);
 					if (n > PM_MAX_PACKAGES_PER_SCENARIO) {
-						cfg_err(ctx, pk,
-							"Scenario '%s' targets %zu packages, more than the limit "
-							"PM_MAX_PACKAGES_PER_SCENARIO = %d",
-							sc.name, n, PM_MAX_PACKAGES_PER_SCENARIO);
+						cfg_err(
+						    ctx, pk,
+						    "Scenario '%s' targets %zu packages, more than the limit "
+						    "PM_MAX_PACKAGES_PER_SCENARIO = %d",
+						    sc.name, n, PM_MAX_PACKAGES_PER_SCENARIO);
 						n = PM_MAX_PACKAGES_PER_SCENARIO;
 					}
 					for (size_t i = 0; i < n; i++) {
 						yaml_node_t *item = cfg_seq_at(ctx, pk, i);
 						struct cfg_ref *ref = &ctx->scenario_pkgs[idx][sc.n_packages];
-						if (cfg_str(ctx, item, "packages", ref->name, PM_MAX_NAME, "PM_MAX_NAME")) {
+						if (cfg_str(ctx, item, "packages", ref->name, PM_MAX_NAME,
+						            "PM_MAX_NAME")) {
 							ref->loc = cfg_node_loc(ctx, item);
 							sc.n_packages++;
 						}
@@ -223,8 +229,9 @@ void cfg_parse_scenario(struct cfg_ctx *ctx, yaml_node_t *root)
 /* ---- Package (HLD §7.2) ---- */
 
 static const char *const pattern_types[] = { "plain", "selector", "distributed" };
-static const char *const criticality_names[] = { "unspecified", "low", "medium", "high", "mission-critical",
-						 "safety-critical" };
+static const char *const criticality_names[] = { "unspecified",      "low",
+	                                         "medium",           "high",
+	                                         "mission-critical", "safety-critical" };
 
 static void package_models(struct cfg_ctx *ctx, yaml_node_t *models, struct rt_package_cfg *pkg, uint16_t idx)
 {
@@ -233,8 +240,9 @@ static void package_models(struct cfg_ctx *ctx, yaml_node_t *models, struct rt_p
 	}
 	size_t n = cfg_seq_len(models);
 	if (n > PM_MAX_MODELS_PER_PACKAGE) {
-		cfg_err(ctx, models, "Package '%s' lists %zu models, more than the limit PM_MAX_MODELS_PER_PACKAGE = %d",
-			pkg->name, n, PM_MAX_MODELS_PER_PACKAGE);
+		cfg_err(ctx, models,
+		        "Package '%s' lists %zu models, more than the limit PM_MAX_MODELS_PER_PACKAGE = %d",
+		        pkg->name, n, PM_MAX_MODELS_PER_PACKAGE);
 		n = PM_MAX_MODELS_PER_PACKAGE;
 	}
 	static const char *const model_keys[] = { "name", "image", "node" };
@@ -285,7 +293,8 @@ void cfg_parse_package(struct cfg_ctx *ctx, yaml_node_t *root)
 	}
 	for (uint16_t i = 0; i < idx; i++) {
 		if (strcmp(cfg->packages[i].name, pkg->name) == 0) {
-			(void)duplicate(ctx, cfg_get(ctx, meta, "name"), "Package", pkg->name, i, &ctx->package_loc[i]);
+			(void)duplicate(ctx, cfg_get(ctx, meta, "name"), "Package", pkg->name, i,
+			                &ctx->package_loc[i]);
 			memset(pkg, 0, sizeof(*pkg));
 			return;
 		}
@@ -301,8 +310,8 @@ void cfg_parse_package(struct cfg_ctx *ctx, yaml_node_t *root)
 	if (labels != NULL && check_free_map(ctx, labels, "metadata.labels", label_keys, N(label_keys))) {
 		yaml_node_t *types = cfg_get(ctx, labels, "types");
 		if (types != NULL) {
-			(void)cfg_str_list(ctx, types, "types", &pkg->types[0][0], PM_MAX_LABEL, PM_MAX_LABELS, &pkg->n_types,
-					   "PM_MAX_LABEL", "PM_MAX_LABELS");
+			(void)cfg_str_list(ctx, types, "types", &pkg->types[0][0], PM_MAX_LABEL,
+			                   PM_MAX_LABELS, &pkg->n_types, "PM_MAX_LABEL", "PM_MAX_LABELS");
 		}
 		opt_str(ctx, labels, "component", pkg->component, sizeof(pkg->component), "PM_MAX_NAME");
 		opt_asil(ctx, labels, &pkg->asil, &pkg->asil_given);
@@ -310,14 +319,17 @@ void cfg_parse_package(struct cfg_ctx *ctx, yaml_node_t *root)
 	if (spec == NULL) {
 		cfg_missing(ctx, root, "spec");
 	} else {
-		static const char *const spec_keys[] = { "pattern", "packageType", "typeProperties", "models" };
+		static const char *const spec_keys[] = { "pattern", "packageType", "typeProperties",
+			                                 "models" };
 		if (cfg_check_map(ctx, spec, "spec", spec_keys, N(spec_keys))) {
 			yaml_node_t *pattern = cfg_get(ctx, spec, "pattern");
 			static const char *const pattern_keys[] = { "type", "nodeSelector" };
-			if (pattern != NULL && cfg_check_map(ctx, pattern, "spec.pattern", pattern_keys, N(pattern_keys))) {
+			if (pattern != NULL &&
+			    cfg_check_map(ctx, pattern, "spec.pattern", pattern_keys, N(pattern_keys))) {
 				yaml_node_t *t = cfg_get(ctx, pattern, "type");
 				int v = 0;
-				if (t != NULL && cfg_enum(ctx, t, "type", pattern_types, N(pattern_types), &v)) {
+				if (t != NULL &&
+				    cfg_enum(ctx, t, "type", pattern_types, N(pattern_types), &v)) {
 					pkg->pattern = (enum rt_pattern_type)v;
 				}
 				yaml_node_t *sel = cfg_get(ctx, pattern, "nodeSelector");
@@ -326,16 +338,20 @@ void cfg_parse_package(struct cfg_ctx *ctx, yaml_node_t *root)
 					       &pkg->n_node_selector);
 				}
 			}
-			opt_str(ctx, spec, "packageType", pkg->package_type, sizeof(pkg->package_type), "PM_MAX_NAME");
+			opt_str(ctx, spec, "packageType", pkg->package_type, sizeof(pkg->package_type),
+			        "PM_MAX_NAME");
 			yaml_node_t *tp = cfg_get(ctx, spec, "typeProperties");
 			static const char *const tp_keys[] = { "category", "criticality", "lifecycle" };
-			if (tp != NULL && cfg_check_map(ctx, tp, "spec.typeProperties", tp_keys, N(tp_keys))) {
-				opt_str(ctx, tp, "category", pkg->category, sizeof(pkg->category), "PM_MAX_LABEL");
-				opt_str(ctx, tp, "lifecycle", pkg->lifecycle, sizeof(pkg->lifecycle), "PM_MAX_LABEL");
+			if (tp != NULL &&
+			    cfg_check_map(ctx, tp, "spec.typeProperties", tp_keys, N(tp_keys))) {
+				opt_str(ctx, tp, "category", pkg->category, sizeof(pkg->category),
+				        "PM_MAX_LABEL");
+				opt_str(ctx, tp, "lifecycle", pkg->lifecycle, sizeof(pkg->lifecycle),
+				        "PM_MAX_LABEL");
 				yaml_node_t *c = cfg_get(ctx, tp, "criticality");
 				int v = 0;
-				if (c != NULL &&
-				    cfg_enum(ctx, c, "criticality", criticality_names + 1, N(criticality_names) - 1, &v)) {
+				if (c != NULL && cfg_enum(ctx, c, "criticality", criticality_names + 1,
+				                          N(criticality_names) - 1, &v)) {
 					pkg->criticality = (enum rt_criticality)(v + 1);
 				}
 			}
@@ -390,11 +406,12 @@ static void model_limits(struct cfg_ctx *ctx, yaml_node_t *res, struct rt_model_
 			cfg_err(ctx, v, "'cpu' limit must be greater than 0");
 		} else if (requests.cpu_millicores > cpu) {
 			cfg_err(ctx, v, "'cpu' limit is below the request (%um < %um)", (unsigned)cpu,
-				(unsigned)requests.cpu_millicores);
+			        (unsigned)requests.cpu_millicores);
 		}
 		sum->cpu_millicores += cpu;
 	}
-	if ((v = cfg_get(ctx, lim, "memory")) != NULL && cfg_size(ctx, v, "memory", 1, UINT64_C(1) << 50, &mem)) {
+	if ((v = cfg_get(ctx, lim, "memory")) != NULL &&
+	    cfg_size(ctx, v, "memory", 1, UINT64_C(1) << 50, &mem)) {
 		if (requests.memory_bytes > mem) {
 			cfg_err(ctx, v, "'memory' limit is below the request");
 		}
@@ -412,8 +429,8 @@ static void model_containers(struct cfg_ctx *ctx, yaml_node_t *seq, struct rt_mo
 	}
 	size_t n = cfg_seq_len(seq);
 	if (n > PM_MAX_CONTAINERS) {
-		cfg_err(ctx, seq, "Model '%s' has %zu containers, more than the limit PM_MAX_CONTAINERS = %d", m->name, n,
-			PM_MAX_CONTAINERS);
+		cfg_err(ctx, seq, "Model '%s' has %zu containers, more than the limit PM_MAX_CONTAINERS = %d",
+		        m->name, n, PM_MAX_CONTAINERS);
 		n = PM_MAX_CONTAINERS;
 	}
 	static const char *const c_keys[] = { "name", "image", "resources", "env" };
@@ -426,11 +443,12 @@ static void model_containers(struct cfg_ctx *ctx, yaml_node_t *seq, struct rt_mo
 		yaml_node_t *name = cfg_get(ctx, c, "name");
 		if (name == NULL) {
 			cfg_missing(ctx, c, "name");
-		} else if (cfg_str(ctx, name, "name", m->containers[m->n_containers], PM_MAX_NAME, "PM_MAX_NAME")) {
+		} else if (cfg_str(ctx, name, "name", m->containers[m->n_containers], PM_MAX_NAME,
+		                   "PM_MAX_NAME")) {
 			for (uint16_t k = 0; k < m->n_containers; k++) {
 				if (strcmp(m->containers[k], m->containers[m->n_containers]) == 0) {
-					cfg_err(ctx, name, "duplicate container '%s' in Model '%s'", m->containers[k],
-						m->name);
+					cfg_err(ctx, name, "duplicate container '%s' in Model '%s'",
+					        m->containers[k], m->name);
 				}
 			}
 			m->n_containers++;
@@ -466,11 +484,11 @@ static void model_containers(struct cfg_ctx *ctx, yaml_node_t *seq, struct rt_mo
 	}
 }
 
-static void model_scheduling(struct cfg_ctx *ctx, yaml_node_t *s, struct rt_model_cfg *m, struct cfg_model_sched *ms,
-			     struct cfg_loc *iso_loc)
+static void model_scheduling(struct cfg_ctx *ctx, yaml_node_t *s, struct rt_model_cfg *m,
+                             struct cfg_model_sched *ms, struct cfg_loc *iso_loc)
 {
-	static const char *const keys[] = { "timeCritical", "priority", "period", "deadline", "executionTime",
-					    "cpuAffinity", "isolationLevel", "criticality" };
+	static const char *const keys[] = { "timeCritical",  "priority",    "period",         "deadline",
+		                            "executionTime", "cpuAffinity", "isolationLevel", "criticality" };
 	if (!cfg_check_map(ctx, s, "spec.scheduling", keys, N(keys))) {
 		return;
 	}
@@ -487,7 +505,8 @@ static void model_scheduling(struct cfg_ctx *ctx, yaml_node_t *s, struct rt_mode
 		ms->loc_prio = cfg_node_loc(ctx, v);
 	}
 	const pm_ns max_period = 3600 * PM_NS_PER_S;
-	if ((v = cfg_get(ctx, s, "period")) != NULL && cfg_duration(ctx, v, "period", PM_NS_PER_US, max_period, &ms->period)) {
+	if ((v = cfg_get(ctx, s, "period")) != NULL &&
+	    cfg_duration(ctx, v, "period", PM_NS_PER_US, max_period, &ms->period)) {
 		ms->has_period = true;
 		ms->loc_period = cfg_node_loc(ctx, v);
 	}
@@ -538,7 +557,8 @@ static void model_extras(struct cfg_ctx *ctx, yaml_node_t *spec)
 			yaml_node_t *devs = cfg_get(ctx, d, "devices");
 			if (devs != NULL && cfg_is_seq(ctx, devs, "devices")) {
 				for (size_t k = 0; k < cfg_seq_len(devs); k++) {
-					(void)cfg_str(ctx, cfg_seq_at(ctx, devs, k), "devices", tmp, sizeof(tmp), "PM_MAX_PATH");
+					(void)cfg_str(ctx, cfg_seq_at(ctx, devs, k), "devices", tmp,
+					              sizeof(tmp), "PM_MAX_PATH");
 				}
 			}
 		}
@@ -604,7 +624,8 @@ void cfg_parse_model(struct cfg_ctx *ctx, yaml_node_t *root)
 	}
 	for (uint16_t i = 0; i < idx; i++) {
 		if (strcmp(cfg->models[i].name, m->name) == 0) {
-			(void)duplicate(ctx, cfg_get(ctx, meta, "name"), "Model", m->name, i, &ctx->model_loc[i]);
+			(void)duplicate(ctx, cfg_get(ctx, meta, "name"), "Model", m->name, i,
+			                &ctx->model_loc[i]);
 			memset(m, 0, sizeof(*m));
 			return;
 		}
@@ -624,8 +645,9 @@ void cfg_parse_model(struct cfg_ctx *ctx, yaml_node_t *root)
 	if (spec == NULL) {
 		cfg_missing(ctx, root, "spec");
 	} else {
-		static const char *const spec_keys[] = { "image",   "node",         "hostNetwork", "containers",
-							 "scheduling", "deviceAccess", "volumes",    "networks" };
+		static const char *const spec_keys[] = { "image",      "node",       "hostNetwork",
+			                                 "containers", "scheduling", "deviceAccess",
+			                                 "volumes",    "networks" };
 		if (cfg_check_map(ctx, spec, "spec", spec_keys, N(spec_keys))) {
 			opt_str(ctx, spec, "image", m->image, sizeof(m->image), "PM_MAX_PATH");
 			opt_str(ctx, spec, "node", m->node, sizeof(m->node), "PM_MAX_NAME");
@@ -651,7 +673,8 @@ void cfg_parse_model(struct cfg_ctx *ctx, yaml_node_t *root)
 
 static const char *const task_policies[] = { "NORMAL", "FIFO", "RR" };
 
-static bool task_us(struct cfg_ctx *ctx, yaml_node_t *task, const char *key, bool required, int64_t min, pm_ns *dst)
+static bool task_us(struct cfg_ctx *ctx, yaml_node_t *task, const char *key, bool required, int64_t min,
+                    pm_ns *dst)
 {
 	yaml_node_t *v = cfg_get(ctx, task, key);
 	int64_t us = 0;
@@ -671,8 +694,9 @@ static bool task_us(struct cfg_ctx *ctx, yaml_node_t *task, const char *key, boo
 
 static void parse_task(struct cfg_ctx *ctx, yaml_node_t *t)
 {
-	static const char *const keys[] = { "name",    "priority", "policy",   "cpu_affinity", "period", "release_time",
-					    "runtime", "deadline", "node_id", "max_dmiss" };
+	static const char *const keys[] = { "name",    "priority",     "policy",  "cpu_affinity",
+		                            "period",  "release_time", "runtime", "deadline",
+		                            "node_id", "max_dmiss" };
 	struct rt_config *cfg = ctx->cfg;
 	if (!cfg_check_map(ctx, t, "Schedule task", keys, N(keys))) {
 		return;
@@ -700,7 +724,8 @@ static void parse_task(struct cfg_ctx *ctx, yaml_node_t *t)
 	}
 	yaml_node_t *v;
 	int e = 1;
-	if ((v = cfg_get(ctx, t, "policy")) != NULL && cfg_enum(ctx, v, "policy", task_policies, N(task_policies), &e)) {
+	if ((v = cfg_get(ctx, t, "policy")) != NULL &&
+	    cfg_enum(ctx, v, "policy", task_policies, N(task_policies), &e)) {
 		task.policy = e == 0 ? RT_SCHED_OTHER : (e == 1 ? RT_SCHED_FIFO : RT_SCHED_RR);
 	}
 	int64_t prio = 0;
@@ -708,7 +733,8 @@ static void parse_task(struct cfg_ctx *ctx, yaml_node_t *t)
 		if (cfg_int(ctx, v, "priority", 0, 99, &prio)) {
 			task.priority = (int32_t)prio;
 			if (task.policy != RT_SCHED_OTHER && prio == 0) {
-				cfg_err(ctx, v, "'priority' must be 1..99 with policy %s", rt_sched_policy_name(task.policy));
+				cfg_err(ctx, v, "'priority' must be 1..99 with policy %s",
+				        rt_sched_policy_name(task.policy));
 			}
 		}
 	} else if (task.policy != RT_SCHED_OTHER) {
@@ -719,8 +745,9 @@ static void parse_task(struct cfg_ctx *ctx, yaml_node_t *t)
 		size_t len;
 		if (cfg_scalar(ctx, v, "cpu_affinity", "a 64-bit CPU bitmask", &text, &len) &&
 		    rt_u64_parse(text, len, &task.cpu_affinity) != PM_OK) {
-			cfg_err(ctx, v, "'cpu_affinity' must be a 64-bit CPU bitmask (decimal or 0x hex), got '%.*s'",
-				(int)(len > 40 ? 40 : len), text);
+			cfg_err(ctx, v,
+			        "'cpu_affinity' must be a 64-bit CPU bitmask (decimal or 0x hex), got '%.*s'",
+			        (int)(len > 40 ? 40 : len), text);
 		}
 	}
 	bool has_period = task_us(ctx, t, "period", true, 1, &task.period_ns);
@@ -744,8 +771,8 @@ static void parse_task(struct cfg_ctx *ctx, yaml_node_t *t)
 		char b[32];
 		(void)rt_duration_format(task.runtime_ns, a, sizeof(a));
 		(void)rt_duration_format(task.deadline_ns, b, sizeof(b));
-		cfg_err(ctx, cfg_get(ctx, t, "runtime"), "runtime %s exceeds deadline %s in Schedule task '%s'", a, b,
-			task.name);
+		cfg_err(ctx, cfg_get(ctx, t, "runtime"),
+		        "runtime %s exceeds deadline %s in Schedule task '%s'", a, b, task.name);
 	}
 	if ((v = cfg_get(ctx, t, "node_id")) != NULL) {
 		(void)cfg_str(ctx, v, "node_id", task.node_id, sizeof(task.node_id), "PM_MAX_NAME");

@@ -46,8 +46,9 @@ static void resolve_references(struct cfg_ctx *ctx)
 					cands[i] = cfg->packages[i].name;
 				}
 				cfg_suggest(hint, sizeof(hint), ref->name, cands, cfg->n_packages);
-				cfg_diag_add(ctx, CFG_SEV_ERROR, &ref->loc, "Scenario '%s' targets undefined Package '%s'%s",
-					     sc->name, ref->name, hint);
+				cfg_diag_add(ctx, CFG_SEV_ERROR, &ref->loc,
+				             "Scenario '%s' targets undefined Package '%s'%s", sc->name,
+				             ref->name, hint);
 				continue;
 			}
 			bool dup = false;
@@ -55,8 +56,8 @@ static void resolve_references(struct cfg_ctx *ctx)
 				dup = dup || sc->packages[j] == p;
 			}
 			if (dup) {
-				cfg_diag_add(ctx, CFG_SEV_ERROR, &ref->loc, "Scenario '%s' targets Package '%s' twice",
-					     sc->name, ref->name);
+				cfg_diag_add(ctx, CFG_SEV_ERROR, &ref->loc,
+				             "Scenario '%s' targets Package '%s' twice", sc->name, ref->name);
 				continue;
 			}
 			sc->packages[sc->n_packages++] = p;
@@ -71,8 +72,9 @@ static void resolve_references(struct cfg_ctx *ctx)
 			uint16_t m = rt_config_find_model(cfg, ref->name);
 			if (m == RT_NO_INDEX) {
 				suggest_model(cfg, ref->name, hint, sizeof(hint));
-				cfg_diag_add(ctx, CFG_SEV_ERROR, &ref->loc, "Package '%s' names undefined Model '%s'%s",
-					     pkg->name, ref->name, hint);
+				cfg_diag_add(ctx, CFG_SEV_ERROR, &ref->loc,
+				             "Package '%s' names undefined Model '%s'%s", pkg->name,
+				             ref->name, hint);
 				continue;
 			}
 			bool dup = false;
@@ -80,8 +82,8 @@ static void resolve_references(struct cfg_ctx *ctx)
 				dup = dup || pkg->models[j] == m;
 			}
 			if (dup) {
-				cfg_diag_add(ctx, CFG_SEV_ERROR, &ref->loc, "Package '%s' names Model '%s' twice", pkg->name,
-					     ref->name);
+				cfg_diag_add(ctx, CFG_SEV_ERROR, &ref->loc,
+				             "Package '%s' names Model '%s' twice", pkg->name, ref->name);
 				continue;
 			}
 			pkg->models[kept] = m;
@@ -108,13 +110,14 @@ static void resolve_references(struct cfg_ctx *ctx)
 }
 
 /* Where a timing value came from, for messages: the Model's field, else its Schedule task. */
-static const struct cfg_loc *pick_loc(const struct cfg_loc *model_loc, bool from_model, const struct cfg_loc *task_loc)
+static const struct cfg_loc *pick_loc(const struct cfg_loc *model_loc, bool from_model,
+                                      const struct cfg_loc *task_loc)
 {
 	return from_model || task_loc == NULL ? model_loc : task_loc;
 }
 
 static bool agree_ns(struct cfg_ctx *ctx, const struct rt_schedule_task *t, const struct cfg_loc *tloc,
-		     const struct cfg_loc *mloc, const char *what, pm_ns model_v, pm_ns task_v)
+                     const struct cfg_loc *mloc, const char *what, pm_ns model_v, pm_ns task_v)
 {
 	if (model_v == task_v) {
 		return true;
@@ -123,14 +126,15 @@ static bool agree_ns(struct cfg_ctx *ctx, const struct rt_schedule_task *t, cons
 	char b[32];
 	fmt_ns(task_v, a, sizeof(a));
 	fmt_ns(model_v, b, sizeof(b));
-	cfg_diag_add(ctx, CFG_SEV_ERROR, tloc,
-		     "Schedule task '%s' disagrees with the Model's spec.scheduling on %s: %s here, %s at %s:%u:%u", t->name,
-		     what, a, b, loc_file(ctx, mloc), (unsigned)mloc->line, (unsigned)mloc->col);
+	cfg_diag_add(
+	    ctx, CFG_SEV_ERROR, tloc,
+	    "Schedule task '%s' disagrees with the Model's spec.scheduling on %s: %s here, %s at %s:%u:%u",
+	    t->name, what, a, b, loc_file(ctx, mloc), (unsigned)mloc->line, (unsigned)mloc->col);
 	return false;
 }
 
 static void merge_timing(struct cfg_ctx *ctx, uint16_t mi, const struct rt_schedule_task *task,
-			 const struct cfg_loc *tloc)
+                         const struct cfg_loc *tloc)
 {
 	struct rt_model_cfg *m = &ctx->cfg->models[mi];
 	const struct cfg_model_sched *ms = &ctx->sched[mi];
@@ -140,20 +144,25 @@ static void merge_timing(struct cfg_ctx *ctx, uint16_t mi, const struct rt_sched
 	m->policy = m->time_critical ? RT_SCHED_FIFO : RT_SCHED_OTHER;
 	if (task != NULL) {
 		if (ms->has_period) {
-			(void)agree_ns(ctx, task, tloc, &ms->loc_period, "period", ms->period, task->period_ns);
+			(void)agree_ns(ctx, task, tloc, &ms->loc_period, "period", ms->period,
+			               task->period_ns);
 		}
 		if (ms->has_deadline) {
-			(void)agree_ns(ctx, task, tloc, &ms->loc_deadline, "deadline", ms->deadline, task->deadline_ns);
+			(void)agree_ns(ctx, task, tloc, &ms->loc_deadline, "deadline", ms->deadline,
+			               task->deadline_ns);
 		}
 		if (ms->has_exec) {
-			(void)agree_ns(ctx, task, tloc, &ms->loc_exec, "executionTime/runtime", ms->exec, task->runtime_ns);
+			(void)agree_ns(ctx, task, tloc, &ms->loc_exec, "executionTime/runtime", ms->exec,
+			               task->runtime_ns);
 		}
 		if (ms->has_prio && ms->prio != task->priority) {
 			cfg_diag_add(ctx, CFG_SEV_ERROR, tloc,
-				     "Schedule task '%s' disagrees with the Model's spec.scheduling on priority: %d here, "
-				     "%d at %s:%u:%u",
-				     task->name, (int)task->priority, (int)ms->prio, loc_file(ctx, &ms->loc_prio),
-				     (unsigned)ms->loc_prio.line, (unsigned)ms->loc_prio.col);
+			             "Schedule task '%s' disagrees with the Model's spec.scheduling on "
+			             "priority: %d here, "
+			             "%d at %s:%u:%u",
+			             task->name, (int)task->priority, (int)ms->prio,
+			             loc_file(ctx, &ms->loc_prio), (unsigned)ms->loc_prio.line,
+			             (unsigned)ms->loc_prio.col);
 		}
 		struct rt_cpu_set tcpus;
 		rt_cpu_set_clear(&tcpus);
@@ -163,11 +172,12 @@ static void merge_timing(struct cfg_ctx *ctx, uint16_t mi, const struct rt_sched
 			}
 		}
 		if (ms->has_cpus && task->cpu_affinity != 0 && !rt_cpu_set_equal(&tcpus, &ms->cpus)) {
-			cfg_diag_add(ctx, CFG_SEV_ERROR, tloc,
-				     "Schedule task '%s' disagrees with the Model's spec.scheduling on cpuAffinity "
-				     "(declared at %s:%u:%u)",
-				     task->name, loc_file(ctx, &ms->loc_cpus), (unsigned)ms->loc_cpus.line,
-				     (unsigned)ms->loc_cpus.col);
+			cfg_diag_add(
+			    ctx, CFG_SEV_ERROR, tloc,
+			    "Schedule task '%s' disagrees with the Model's spec.scheduling on cpuAffinity "
+			    "(declared at %s:%u:%u)",
+			    task->name, loc_file(ctx, &ms->loc_cpus), (unsigned)ms->loc_cpus.line,
+			    (unsigned)ms->loc_cpus.col);
 		}
 		m->timing_source = model_timing ? RT_TIMING_BOTH : RT_TIMING_SCHEDULE;
 		ts->period_ns = task->period_ns;
@@ -210,18 +220,21 @@ static void merge_timing(struct cfg_ctx *ctx, uint16_t mi, const struct rt_sched
 	if (m->time_critical) {
 		if (ts->period_ns == 0) {
 			cfg_diag_add(ctx, CFG_SEV_ERROR, where,
-				     "time-critical Model '%s' has no period (spec.scheduling.period or a Schedule task)",
-				     m->name);
+			             "time-critical Model '%s' has no period (spec.scheduling.period or a "
+			             "Schedule task)",
+			             m->name);
 			return;
 		}
 		if (ts->budget_ns == 0 && !ms->has_exec && task == NULL) {
 			cfg_diag_add(ctx, CFG_SEV_ERROR, where,
-				     "time-critical Model '%s' has no executionTime (its CPU budget per job)", m->name);
+			             "time-critical Model '%s' has no executionTime (its CPU budget per job)",
+			             m->name);
 		}
 		if (m->policy != RT_SCHED_OTHER && (ts->priority < 1 || ts->priority > 99)) {
-			cfg_diag_add(ctx, CFG_SEV_ERROR, ms->has_prio ? &ms->loc_prio : pick_loc(where, task == NULL, tloc),
-				     "time-critical Model '%s' needs a priority of 1..99 for %s, got %d", m->name,
-				     rt_sched_policy_name(m->policy), (int)ts->priority);
+			cfg_diag_add(ctx, CFG_SEV_ERROR,
+			             ms->has_prio ? &ms->loc_prio : pick_loc(where, task == NULL, tloc),
+			             "time-critical Model '%s' needs a priority of 1..99 for %s, got %d",
+			             m->name, rt_sched_policy_name(m->policy), (int)ts->priority);
 		}
 	}
 	char a[32];
@@ -230,13 +243,13 @@ static void merge_timing(struct cfg_ctx *ctx, uint16_t mi, const struct rt_sched
 		fmt_ns(ts->deadline_ns, a, sizeof(a));
 		fmt_ns(ts->period_ns, b, sizeof(b));
 		cfg_diag_add(ctx, CFG_SEV_ERROR, pick_loc(&ms->loc_deadline, ms->has_deadline, tloc),
-			     "deadline %s exceeds period %s of Model '%s'", a, b, m->name);
+		             "deadline %s exceeds period %s of Model '%s'", a, b, m->name);
 	}
 	if (ts->deadline_ns > 0 && ts->budget_ns > ts->deadline_ns) {
 		fmt_ns(ts->budget_ns, a, sizeof(a));
 		fmt_ns(ts->deadline_ns, b, sizeof(b));
 		cfg_diag_add(ctx, CFG_SEV_ERROR, pick_loc(&ms->loc_exec, ms->has_exec, tloc),
-			     "executionTime %s exceeds deadline %s of Model '%s'", a, b, m->name);
+		             "executionTime %s exceeds deadline %s of Model '%s'", a, b, m->name);
 	}
 }
 
@@ -248,7 +261,7 @@ static void resolve_timing(struct cfg_ctx *ctx)
 		task->model = rt_config_find_model(cfg, task->name);
 		if (task->model == RT_NO_INDEX) {
 			cfg_diag_add(ctx, CFG_SEV_WARNING, &ctx->task_loc[t],
-				     "Schedule task '%s' matches no Model; it is not supervised", task->name);
+			             "Schedule task '%s' matches no Model; it is not supervised", task->name);
 		}
 	}
 	for (uint16_t m = 0; m < cfg->n_models; m++) {
@@ -281,8 +294,8 @@ static void apply_monitor_models(struct cfg_ctx *ctx)
 		if (m == RT_NO_INDEX) {
 			char hint[PM_MAX_NAME + 32];
 			suggest_model(cfg, mm->name, hint, sizeof(hint));
-			cfg_diag_add(ctx, CFG_SEV_ERROR, &mm->loc, "monitor.models names undefined Model '%s'%s", mm->name,
-				     hint);
+			cfg_diag_add(ctx, CFG_SEV_ERROR, &mm->loc,
+			             "monitor.models names undefined Model '%s'%s", mm->name, hint);
 			continue;
 		}
 		struct rt_model_cfg *model = &cfg->models[m];
@@ -328,7 +341,7 @@ static void describe_cpus(uint32_t count, char *buf, size_t cap)
 }
 
 static void check_present(struct cfg_ctx *ctx, const struct rt_cpu_set *set, const struct cfg_loc *loc,
-			  const char *whose)
+                          const char *whose)
 {
 	uint32_t count = ctx->opts->cpu_count;
 	if (count == 0) {
@@ -344,7 +357,8 @@ static void check_present(struct cfg_ctx *ctx, const struct rt_cpu_set *set, con
 		}
 		n++;
 		if (at < sizeof(missing)) {
-			int w = snprintf(missing + at, sizeof(missing) - at, "%s%u", n > 1 ? ", " : "", (unsigned)c);
+			int w = snprintf(missing + at, sizeof(missing) - at, "%s%u", n > 1 ? ", " : "",
+			                 (unsigned)c);
 			at = w < 0 ? sizeof(missing) : at + (size_t)w;
 		}
 	}
@@ -353,8 +367,8 @@ static void check_present(struct cfg_ctx *ctx, const struct rt_cpu_set *set, con
 	}
 	char have[32];
 	describe_cpus(count, have, sizeof(have));
-	cfg_strict(ctx, loc, "%s %s of %s %s not present on this machine (%s)", n > 1 ? "CPUs" : "CPU", missing, whose,
-		   n > 1 ? "are" : "is", have);
+	cfg_strict(ctx, loc, "%s %s of %s %s not present on this machine (%s)", n > 1 ? "CPUs" : "CPU",
+	           missing, whose, n > 1 ? "are" : "is", have);
 }
 
 static void check_cpus(struct cfg_ctx *ctx)
@@ -376,7 +390,8 @@ static void check_cpus(struct cfg_ctx *ctx)
 		check_present(ctx, &model->cpus, loc, whose);
 	}
 	static const char *const threads[] = { "monitor.supervisor", "monitor.sampler", "monitor.writer" };
-	const struct rt_thread_cfg *tc[] = { &cfg->monitor.supervisor, &cfg->monitor.sampler, &cfg->monitor.writer };
+	const struct rt_thread_cfg *tc[] = { &cfg->monitor.supervisor, &cfg->monitor.sampler,
+		                             &cfg->monitor.writer };
 	for (int i = 0; i < 3; i++) {
 		if (ctx->thread_cpus_given[i]) {
 			check_present(ctx, &tc[i]->cpus, &ctx->thread_cpus_loc[i], threads[i]);
@@ -389,7 +404,8 @@ static void check_cpus(struct cfg_ctx *ctx)
 		}
 		if (rt_cpu_set_empty(&ma->cpus)) {
 			cfg_diag_add(ctx, CFG_SEV_WARNING, &ctx->model_isolation_loc[a],
-				     "Model '%s' is exclusive but has no cpuAffinity, so it excludes nothing", ma->name);
+			             "Model '%s' is exclusive but has no cpuAffinity, so it excludes nothing",
+			             ma->name);
 			continue;
 		}
 		for (uint16_t b = 0; b < a; b++) {
@@ -400,8 +416,8 @@ static void check_cpus(struct cfg_ctx *ctx)
 			for (uint32_t c = 0; c < PM_MAX_CPUS; c++) {
 				if (rt_cpu_set_has(&ma->cpus, c) && rt_cpu_set_has(&mb->cpus, c)) {
 					cfg_diag_add(ctx, CFG_SEV_ERROR, &ctx->model_isolation_loc[a],
-						     "Models '%s' and '%s' are both exclusive on CPU %u", mb->name, ma->name,
-						     (unsigned)c);
+					             "Models '%s' and '%s' are both exclusive on CPU %u",
+					             mb->name, ma->name, (unsigned)c);
 					break;
 				}
 			}
@@ -412,8 +428,8 @@ static void check_cpus(struct cfg_ctx *ctx)
 /* ---- the dependency graph ---- */
 
 #define GRAPH_NODES (PM_MAX_SCENARIOS + PM_MAX_PACKAGES + PM_MAX_MODELS)
-#define GRAPH_EDGES                                                                                                \
-	(PM_MAX_SCENARIOS * PM_MAX_PACKAGES_PER_SCENARIO + PM_MAX_PACKAGES * PM_MAX_MODELS_PER_PACKAGE +           \
+#define GRAPH_EDGES                                                                                          \
+	(PM_MAX_SCENARIOS * PM_MAX_PACKAGES_PER_SCENARIO + PM_MAX_PACKAGES * PM_MAX_MODELS_PER_PACKAGE +     \
 	 PM_MAX_DEPENDENCIES)
 
 struct graph {
@@ -488,8 +504,9 @@ static uint16_t lookup(const struct rt_config *cfg, int type, const char *name, 
 		if (type >= 0 && type != t) {
 			continue;
 		}
-		uint16_t i = t == 0 ? rt_config_find_scenario(cfg, name)
-				    : (t == 1 ? rt_config_find_package(cfg, name) : rt_config_find_model(cfg, name));
+		uint16_t i =
+		    t == 0 ? rt_config_find_scenario(cfg, name)
+		           : (t == 1 ? rt_config_find_package(cfg, name) : rt_config_find_model(cfg, name));
 		if (i != RT_NO_INDEX) {
 			idx = i;
 			*found_type = t;
@@ -510,25 +527,28 @@ static void resolve_explicit_edges(struct cfg_ctx *ctx, struct graph *g)
 		int matches = 0;
 		uint16_t from = lookup(cfg, e->from_type, e->from, &ft, &matches);
 		if (matches == 0) {
-			cfg_diag_add(ctx, CFG_SEV_ERROR, &e->from_loc, "dependency_map names undefined %s '%s'",
-				     e->from_type >= 0 ? kinds[e->from_type] : "resource", e->from);
+			cfg_diag_add(ctx, CFG_SEV_ERROR, &e->from_loc,
+			             "dependency_map names undefined %s '%s'",
+			             e->from_type >= 0 ? kinds[e->from_type] : "resource", e->from);
 			continue;
 		}
 		if (matches > 1) {
 			cfg_diag_add(ctx, CFG_SEV_ERROR, &e->from_loc,
-				     "dependency_map resource '%s' is ambiguous (several kinds have that name): add 'type'",
-				     e->from);
+			             "dependency_map resource '%s' is ambiguous (several kinds have that "
+			             "name): add 'type'",
+			             e->from);
 			continue;
 		}
 		uint16_t to = lookup(cfg, e->to_type, e->to, &tt, &matches);
 		if (matches == 0) {
 			cfg_diag_add(ctx, CFG_SEV_ERROR, &e->to_loc, "dependency_map names undefined %s '%s'",
-				     kinds[e->to_type], e->to);
+			             kinds[e->to_type], e->to);
 			continue;
 		}
 		if (ft == tt && from == to) {
-			cfg_diag_add(ctx, CFG_SEV_ERROR, &e->to_loc, "dependency cycle: %s '%s' depends on itself",
-				     rt_resource_type_name((enum rt_resource_type)ft), e->from);
+			cfg_diag_add(ctx, CFG_SEV_ERROR, &e->to_loc,
+			             "dependency cycle: %s '%s' depends on itself",
+			             rt_resource_type_name((enum rt_resource_type)ft), e->from);
 			continue;
 		}
 		struct rt_dependency *d = &cfg->dependency.edges[cfg->dependency.n_edges++];
@@ -542,7 +562,7 @@ static void resolve_explicit_edges(struct cfg_ctx *ctx, struct graph *g)
 }
 
 static void report_cycle(struct cfg_ctx *ctx, const struct graph *g, uint16_t depth, uint16_t target,
-			 const struct cfg_loc *loc)
+                         const struct cfg_loc *loc)
 {
 	const struct rt_config *cfg = ctx->cfg;
 	char text[CFG_DIAG_TEXT];
@@ -553,16 +573,16 @@ static void report_cycle(struct cfg_ctx *ctx, const struct graph *g, uint16_t de
 	}
 	for (uint16_t i = start; i < depth && at < sizeof(text); i++) {
 		uint16_t v = g->stack[i];
-		int w = snprintf(text + at, sizeof(text) - at, "%s '%s' -> ", rt_resource_type_name(ref_of(cfg, v).type),
-				 node_name(cfg, v));
+		int w = snprintf(text + at, sizeof(text) - at, "%s '%s' -> ",
+		                 rt_resource_type_name(ref_of(cfg, v).type), node_name(cfg, v));
 		if (w < 0) {
 			break;
 		}
 		at += (size_t)w;
 	}
 	if (at < sizeof(text)) {
-		(void)snprintf(text + at, sizeof(text) - at, "%s '%s'", rt_resource_type_name(ref_of(cfg, target).type),
-			       node_name(cfg, target));
+		(void)snprintf(text + at, sizeof(text) - at, "%s '%s'",
+		               rt_resource_type_name(ref_of(cfg, target).type), node_name(cfg, target));
 	}
 	cfg_diag_add(ctx, CFG_SEV_ERROR, loc, "dependency cycle: %s", text);
 }
@@ -619,14 +639,16 @@ static void dependency_graph(struct cfg_ctx *ctx)
 	g->n_nodes = (uint16_t)(cfg->n_scenarios + cfg->n_packages + cfg->n_models);
 	for (uint16_t s = 0; s < cfg->n_scenarios; s++) {
 		for (uint16_t k = 0; k < cfg->scenarios[s].n_packages; k++) {
-			add_edge(g, node_of(cfg, RT_RES_SCENARIO, s), node_of(cfg, RT_RES_PACKAGE, cfg->scenarios[s].packages[k]),
-				 &ctx->scenario_loc[s]);
+			add_edge(g, node_of(cfg, RT_RES_SCENARIO, s),
+			         node_of(cfg, RT_RES_PACKAGE, cfg->scenarios[s].packages[k]),
+			         &ctx->scenario_loc[s]);
 		}
 	}
 	for (uint16_t p = 0; p < cfg->n_packages; p++) {
 		for (uint16_t k = 0; k < cfg->packages[p].n_models; k++) {
-			add_edge(g, node_of(cfg, RT_RES_PACKAGE, p), node_of(cfg, RT_RES_MODEL, cfg->packages[p].models[k]),
-				 &ctx->package_loc[p]);
+			add_edge(g, node_of(cfg, RT_RES_PACKAGE, p),
+			         node_of(cfg, RT_RES_MODEL, cfg->packages[p].models[k]),
+			         &ctx->package_loc[p]);
 		}
 	}
 	resolve_explicit_edges(ctx, g);

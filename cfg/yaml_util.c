@@ -21,8 +21,9 @@ bool cfg_is_null(const yaml_node_t *node)
 	}
 	const char *v = (const char *)node->data.scalar.value;
 	size_t len = node->data.scalar.length;
-	return len == 0 || (len == 1 && v[0] == '~') || (len == 4 && (memcmp(v, "null", 4) == 0 || memcmp(v, "Null", 4) == 0 ||
-								  memcmp(v, "NULL", 4) == 0));
+	return len == 0 || (len == 1 && v[0] == '~') ||
+	       (len == 4 &&
+	        (memcmp(v, "null", 4) == 0 || memcmp(v, "Null", 4) == 0 || memcmp(v, "NULL", 4) == 0));
 }
 
 /* A short quotable rendering of a node for messages. */
@@ -37,7 +38,8 @@ static void describe(const yaml_node_t *node, char *buf, size_t cap)
 	} else {
 		size_t len = node->data.scalar.length;
 		int shown = len > 40 ? 40 : (int)len;
-		(void)snprintf(buf, cap, "'%.*s%s'", shown, (const char *)node->data.scalar.value, len > 40 ? "..." : "");
+		(void)snprintf(buf, cap, "'%.*s%s'", shown, (const char *)node->data.scalar.value,
+		               len > 40 ? "..." : "");
 	}
 }
 
@@ -47,7 +49,8 @@ static bool key_is(const yaml_node_t *key, const char *name)
 	       memcmp(key->data.scalar.value, name, key->data.scalar.length) == 0;
 }
 
-bool cfg_check_map(struct cfg_ctx *ctx, yaml_node_t *node, const char *what, const char *const *known, size_t n_known)
+bool cfg_check_map(struct cfg_ctx *ctx, yaml_node_t *node, const char *what, const char *const *known,
+                   size_t n_known)
 {
 	if (node == NULL || node->type != YAML_MAPPING_NODE) {
 		char got[64];
@@ -64,7 +67,7 @@ bool cfg_check_map(struct cfg_ctx *ctx, yaml_node_t *node, const char *what, con
 		char name[PM_MAX_NAME];
 		size_t len = key->data.scalar.length;
 		(void)snprintf(name, sizeof(name), "%.*s", (int)(len < sizeof(name) ? len : sizeof(name) - 1),
-			       (const char *)key->data.scalar.value);
+		               (const char *)key->data.scalar.value);
 		for (yaml_node_pair_t *q = node->data.mapping.pairs.start; q < p; q++) {
 			if (key_is(cfg_node(ctx, q->key), name) && len < sizeof(name)) {
 				cfg_err(ctx, key, "duplicate field '%s' in %s", name, what);
@@ -126,8 +129,8 @@ void cfg_missing(struct cfg_ctx *ctx, yaml_node_t *map, const char *key)
 	}
 }
 
-bool cfg_scalar(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, const char *expect, const char **text,
-		size_t *len)
+bool cfg_scalar(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, const char *expect,
+                const char **text, size_t *len)
 {
 	if (node == NULL || node->type != YAML_SCALAR_NODE) {
 		char got[64];
@@ -147,7 +150,8 @@ static void bad_value(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, c
 	cfg_err(ctx, node, "'%s' must be %s, got %s", key, expect, got);
 }
 
-bool cfg_str(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, char *dst, size_t cap, const char *limit)
+bool cfg_str(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, char *dst, size_t cap,
+             const char *limit)
 {
 	const char *t;
 	size_t len;
@@ -205,8 +209,8 @@ bool cfg_int(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, int64_t mi
 		return false;
 	}
 	if (st != PM_OK || v < min || v > max) {
-		cfg_err(ctx, node, "'%s' is out of range: %.*s (allowed %lld..%lld)", key, (int)(len > 40 ? 40 : len), t,
-			(long long)min, (long long)max);
+		cfg_err(ctx, node, "'%s' is out of range: %.*s (allowed %lld..%lld)", key,
+		        (int)(len > 40 ? 40 : len), t, (long long)min, (long long)max);
 		return false;
 	}
 	*dst = v;
@@ -231,15 +235,16 @@ bool cfg_duration(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, pm_ns
 		char hi[32];
 		(void)rt_duration_format(min, lo, sizeof(lo));
 		(void)rt_duration_format(max, hi, sizeof(hi));
-		cfg_err(ctx, node, "'%s' is out of range: %.*s (allowed %s..%s)", key, (int)(len > 40 ? 40 : len), t, lo,
-			hi);
+		cfg_err(ctx, node, "'%s' is out of range: %.*s (allowed %s..%s)", key,
+		        (int)(len > 40 ? 40 : len), t, lo, hi);
 		return false;
 	}
 	*dst = v;
 	return true;
 }
 
-bool cfg_size(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, uint64_t min, uint64_t max, uint64_t *dst)
+bool cfg_size(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, uint64_t min, uint64_t max,
+              uint64_t *dst)
 {
 	const char *t;
 	size_t len;
@@ -254,7 +259,7 @@ bool cfg_size(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, uint64_t 
 	}
 	if (st != PM_OK || v < min || v > max) {
 		cfg_err(ctx, node, "'%s' is out of range: %.*s (allowed %llu..%llu bytes)", key,
-			(int)(len > 40 ? 40 : len), t, (unsigned long long)min, (unsigned long long)max);
+		        (int)(len > 40 ? 40 : len), t, (unsigned long long)min, (unsigned long long)max);
 		return false;
 	}
 	*dst = v;
@@ -275,7 +280,7 @@ bool cfg_cpu_qty(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, uint32
 	}
 	if (st != PM_OK) {
 		cfg_err(ctx, node, "'%s' is out of range: %.*s (allowed 0..%d CPUs in steps of 1m)", key,
-			(int)(len > 40 ? 40 : len), t, PM_MAX_CPUS);
+		        (int)(len > 40 ? 40 : len), t, PM_MAX_CPUS);
 		return false;
 	}
 	return true;
@@ -295,7 +300,7 @@ bool cfg_percent(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, uint32
 	}
 	if (st != PM_OK) {
 		cfg_err(ctx, node, "'%s' is out of range: %.*s (allowed 0%%..100%% in steps of 0.01%%)", key,
-			(int)(len > 40 ? 40 : len), t);
+		        (int)(len > 40 ? 40 : len), t);
 		return false;
 	}
 	return true;
@@ -315,7 +320,8 @@ bool cfg_asil(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, enum rt_a
 	return true;
 }
 
-bool cfg_enum(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, const char *const *names, size_t n, int *dst)
+bool cfg_enum(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, const char *const *names, size_t n,
+              int *dst)
 {
 	const char *t;
 	size_t len;
@@ -323,8 +329,8 @@ bool cfg_enum(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, const cha
 	size_t at = 0;
 	expect[0] = '\0';
 	for (size_t i = 0; i < n && at < sizeof(expect); i++) {
-		int w = snprintf(expect + at, sizeof(expect) - at, "%s%s", i == 0 ? "one of " : (i + 1 == n ? " or " : ", "),
-				 names[i]);
+		int w = snprintf(expect + at, sizeof(expect) - at, "%s%s",
+		                 i == 0 ? "one of " : (i + 1 == n ? " or " : ", "), names[i]);
 		if (w < 0) {
 			break;
 		}
@@ -406,7 +412,7 @@ bool cfg_cpus(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, struct rt
 		}
 		if (st != PM_OK) {
 			cfg_err(ctx, node, "'%s' is out of range: %.*s (CPU ids 0..%d, ranges low-high)", key,
-				(int)(len > 40 ? 40 : len), t, PM_MAX_CPUS - 1);
+			        (int)(len > 40 ? 40 : len), t, PM_MAX_CPUS - 1);
 			return false;
 		}
 	}
@@ -414,8 +420,8 @@ bool cfg_cpus(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, struct rt
 	return true;
 }
 
-bool cfg_str_list(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, char *dst, size_t width, size_t max,
-		  uint16_t *n, const char *limit_width, const char *limit_count)
+bool cfg_str_list(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, char *dst, size_t width,
+                  size_t max, uint16_t *n, const char *limit_width, const char *limit_count)
 {
 	if (!cfg_is_seq(ctx, node, key)) {
 		return false;
@@ -423,7 +429,8 @@ bool cfg_str_list(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, char 
 	size_t count = cfg_seq_len(node);
 	bool ok = true;
 	if (count > max) {
-		cfg_err(ctx, node, "'%s' has %zu entries, more than the limit %s = %zu", key, count, limit_count, max);
+		cfg_err(ctx, node, "'%s' has %zu entries, more than the limit %s = %zu", key, count,
+		        limit_count, max);
 		count = max;
 		ok = false;
 	}

@@ -109,7 +109,8 @@ pm_status rt_size_parse(const char *text, size_t len, uint64_t *bytes)
 	const char *suffix = text + d.end;
 	size_t suffix_len = len - d.end;
 	for (size_t i = 0; i < sizeof(size_units) / sizeof(size_units[0]); i++) {
-		if (strlen(size_units[i].name) == suffix_len && memcmp(size_units[i].name, suffix, suffix_len) == 0) {
+		if (strlen(size_units[i].name) == suffix_len &&
+		    memcmp(size_units[i].name, suffix, suffix_len) == 0) {
 			return decimal_scale(&d, size_units[i].scale, false, bytes);
 		}
 	}
@@ -255,8 +256,8 @@ pm_status rt_asil_parse(const char *text, size_t len, enum rt_asil *out)
 		return PM_ERR_INVAL;
 	}
 	size_t pos = 0;
-	if (len > 4 && ascii_upper(text[0]) == 'A' && ascii_upper(text[1]) == 'S' && ascii_upper(text[2]) == 'I' &&
-	    ascii_upper(text[3]) == 'L') {
+	if (len > 4 && ascii_upper(text[0]) == 'A' && ascii_upper(text[1]) == 'S' &&
+	    ascii_upper(text[2]) == 'I' && ascii_upper(text[3]) == 'L') {
 		pos = 4;
 		if (pos < len && (text[pos] == '-' || text[pos] == ' ')) {
 			pos++;

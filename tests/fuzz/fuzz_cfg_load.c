@@ -2,7 +2,8 @@
  * rejected with diagnostics, never crash, leak or read out of bounds. The first byte picks strict mode
  * and a CPU count so that those paths are fuzzed too.
  * Longer run: cmake --preset fuzz && cmake --build --preset fuzz --target fuzz_cfg_load &&
- *   build/fuzz/tests/fuzz/fuzz_cfg_load -max_total_time=600 tests/fuzz/corpus/fuzz_cfg_load */
+ *   mkdir -p /tmp/fuzz_cfg_load && build/fuzz/tests/fuzz/fuzz_cfg_load -max_total_time=600 /tmp/fuzz_cfg_load
+ * tests/fuzz/corpus/fuzz_cfg_load */
 #include <stdint.h>
 #include <stdlib.h>
 

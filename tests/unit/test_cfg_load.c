@@ -244,7 +244,7 @@ static void test_demo_loads_identically_twice(void **state)
 	assert_int_equal(w->n_containers, 2);
 	assert_int_equal(w->limits.cpu_millicores, 1000);
 	assert_string_equal(c->models[rt_config_find_model(c, "microservice-mix")].discovery.value,
-			    "--model microservice-mix");
+	                    "--model microservice-mix");
 
 	assert_true(c->monitor.supervision_tick_ns == 10 * PM_NS_PER_MS);
 	assert_true(c->monitor.supervision_tick_given);
@@ -261,7 +261,8 @@ static void test_demo_loads_identically_twice(void **state)
 		if (c->dependency.topo[i].type == RT_RES_MODEL && c->dependency.topo[i].index == vs) {
 			pos_vs = i;
 		}
-		if (c->dependency.topo[i].type == RT_RES_PACKAGE && c->dependency.topo[i].index == v->package) {
+		if (c->dependency.topo[i].type == RT_RES_PACKAGE &&
+		    c->dependency.topo[i].index == v->package) {
 			pos_vp = i;
 		}
 	}
@@ -315,10 +316,11 @@ static void test_defaults_are_the_hld(void **state)
 static void test_tick_follows_strictest_asil(void **state)
 {
 	(void)state;
-	static const char text[] = "apiVersion: v1\nkind: Model\nmetadata: {name: a, labels: {asilLevel: C}}\n"
-				   "spec: {image: a}\n---\napiVersion: v1\nkind: Model\nmetadata: {name: b}\n"
-				   "spec: {image: b}\n---\napiVersion: v1\nkind: Package\n"
-				   "metadata: {name: p, labels: {asilLevel: D}}\nspec: {models: [{name: b}]}\n";
+	static const char text[] =
+	    "apiVersion: v1\nkind: Model\nmetadata: {name: a, labels: {asilLevel: C}}\n"
+	    "spec: {image: a}\n---\napiVersion: v1\nkind: Model\nmetadata: {name: b}\n"
+	    "spec: {image: b}\n---\napiVersion: v1\nkind: Package\n"
+	    "metadata: {name: p, labels: {asilLevel: D}}\nspec: {models: [{name: b}]}\n";
 	struct cfg_source src = { "tick.yaml", text, sizeof(text) - 1 };
 	assert_int_equal(cfg_load_sources(&src, 1, NULL, cfg_a, diags), PM_OK);
 	/* b inherits D from its Package; the tick follows D. */
@@ -331,9 +333,10 @@ static void test_tick_follows_strictest_asil(void **state)
 static void test_status_noted_once_and_io_errors(void **state)
 {
 	(void)state;
-	static const char text[] = "apiVersion: v1\nkind: Model\nmetadata: {name: a}\nspec: {image: a}\nstatus: {}\n"
-				   "---\napiVersion: v1\nkind: Model\nmetadata: {name: b}\nspec: {image: b}\n"
-				   "status: {phase: Running}\n";
+	static const char text[] =
+	    "apiVersion: v1\nkind: Model\nmetadata: {name: a}\nspec: {image: a}\nstatus: {}\n"
+	    "---\napiVersion: v1\nkind: Model\nmetadata: {name: b}\nspec: {image: b}\n"
+	    "status: {phase: Running}\n";
 	struct cfg_source src = { "s.yaml", text, sizeof(text) - 1 };
 	assert_int_equal(cfg_load_sources(&src, 1, NULL, cfg_a, diags), PM_OK);
 	assert_int_equal(diags->count, 1);
@@ -354,7 +357,7 @@ static void test_hal_file(void **state)
 	char buf[16];
 	size_t len = 99;
 	assert_int_equal(hal_file_read_all(FIXTURES "/valid/hld-7.4-examples.yaml", buf, sizeof(buf), &len),
-			 PM_ERR_NOSPACE);
+	                 PM_ERR_NOSPACE);
 	assert_int_equal(len, 0);
 	assert_int_equal(hal_file_read_all("/nonexistent", buf, sizeof(buf), &len), PM_ERR_NOENT);
 	assert_int_equal(hal_file_read_all(FIXTURES, buf, sizeof(buf), &len), PM_ERR_INVAL);

@@ -193,7 +193,8 @@ static void test_bounds(void **state)
 	/* CPU 2: U = 0.5 + 0.35 = 0.85 > LL(2) 0.8284 but product 1.5*1.35 = 2.025 > 2: inconclusive both. */
 	add_model("d", 10 * PM_NS_PER_MS, 10 * PM_NS_PER_MS, 5 * PM_NS_PER_MS, 2);
 	add_model("e", 20 * PM_NS_PER_MS, 20 * PM_NS_PER_MS, 7 * PM_NS_PER_MS, 2);
-	/* CPU 3: U = 0.6 + 0.25 = 0.85 > LL but product 1.6*1.25 = 2.0: hyperbolic passes where LL does not. */
+	/* CPU 3: U = 0.6 + 0.25 = 0.85 > LL but product 1.6*1.25 = 2.0: hyperbolic passes where LL does not.
+	 */
 	add_model("f", 10 * PM_NS_PER_MS, 10 * PM_NS_PER_MS, 6 * PM_NS_PER_MS, 3);
 	add_model("g", 20 * PM_NS_PER_MS, 20 * PM_NS_PER_MS, 5 * PM_NS_PER_MS, 3);
 	/* CPU 4: overload. */
@@ -226,8 +227,9 @@ static void test_bounds(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_size),    cmocka_unit_test(test_cpu_qty), cmocka_unit_test(test_percent),
-		cmocka_unit_test(test_cpulist), cmocka_unit_test(test_asil),    cmocka_unit_test(test_integers),
+		cmocka_unit_test(test_size),    cmocka_unit_test(test_cpu_qty),
+		cmocka_unit_test(test_percent), cmocka_unit_test(test_cpulist),
+		cmocka_unit_test(test_asil),    cmocka_unit_test(test_integers),
 		cmocka_unit_test(test_bounds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

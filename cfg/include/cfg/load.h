@@ -59,11 +59,12 @@ struct cfg_source {
  * errors (all in *diags), PM_ERR_NOENT / PM_ERR_IO / PM_ERR_NOSPACE when a file cannot be read
  * (also reported in *diags). */
 pm_status cfg_load(const char *const *paths, size_t n_paths, const struct cfg_load_options *opts,
-		   struct rt_config *out, struct cfg_diag_list *diags);
+                   struct rt_config *out, struct cfg_diag_list *diags);
 
 /* Same as cfg_load over texts already in memory (tests, fuzzing). */
-pm_status cfg_load_sources(const struct cfg_source *sources, size_t n_sources, const struct cfg_load_options *opts,
-			   struct rt_config *out, struct cfg_diag_list *diags);
+pm_status cfg_load_sources(const struct cfg_source *sources, size_t n_sources,
+                           const struct cfg_load_options *opts, struct rt_config *out,
+                           struct cfg_diag_list *diags);
 
 /* Writes one diagnostic as "file:line:column: error: text" (or "file: error: text" without a line). */
 void cfg_diag_format(const struct cfg_diag *diag, char *buf, size_t cap);

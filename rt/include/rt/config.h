@@ -65,10 +65,10 @@ struct rt_kv {
 struct rt_scenario_cfg {
 	char name[PM_MAX_NAME];
 	char description[PM_MAX_TEXT];
-	char priority[PM_MAX_LABEL];  /* annotations.priority: high / medium / low */
-	char function[PM_MAX_NAME];   /* labels.function */
-	char category[PM_MAX_LABEL];  /* labels.category */
-	enum rt_asil asil;            /* labels.asilLevel (QM when absent) */
+	char priority[PM_MAX_LABEL]; /* annotations.priority: high / medium / low */
+	char function[PM_MAX_NAME];  /* labels.function */
+	char category[PM_MAX_LABEL]; /* labels.category */
+	enum rt_asil asil;           /* labels.asilLevel (QM when absent) */
 	bool asil_given;
 	enum rt_scenario_action action;
 	uint16_t n_conditions;
@@ -100,7 +100,7 @@ struct rt_package_cfg {
 	enum rt_criticality criticality; /* spec.typeProperties.criticality */
 	char lifecycle[PM_MAX_LABEL];    /* spec.typeProperties.lifecycle */
 	uint16_t n_models;
-	uint16_t models[PM_MAX_MODELS_PER_PACKAGE]; /* spec.models -> index into models[] */
+	uint16_t models[PM_MAX_MODELS_PER_PACKAGE];               /* spec.models -> index into models[] */
 	char model_image[PM_MAX_MODELS_PER_PACKAGE][PM_MAX_PATH]; /* spec.models[].image ("" if absent) */
 	char model_node[PM_MAX_MODELS_PER_PACKAGE][PM_MAX_NAME];  /* spec.models[].node ("" if absent) */
 };
@@ -138,10 +138,10 @@ struct rt_recovery {
 	int32_t signal_number;
 	uint16_t argc; /* recovery command, run without a shell; argv[0] resolved through PATH */
 	char argv[PM_MAX_ARGV][PM_MAX_ARG];
-	uint32_t max_restarts;      /* restart budget per window */
-	pm_ns restart_window_ns;    /* the window of that budget */
-	pm_ns backoff_initial_ns;   /* first delay before a restart, doubled each time ... */
-	pm_ns backoff_max_ns;       /* ... up to this */
+	uint32_t max_restarts;    /* restart budget per window */
+	pm_ns restart_window_ns;  /* the window of that budget */
+	pm_ns backoff_initial_ns; /* first delay before a restart, doubled each time ... */
+	pm_ns backoff_max_ns;     /* ... up to this */
 };
 
 enum rt_timing_source {
@@ -172,7 +172,7 @@ struct rt_model_cfg {
 	struct rt_cpu_set cpus;       /* empty = any CPU */
 	enum rt_isolation isolation;
 	enum rt_criticality criticality;
-	pm_ns release_offset_ns; /* Schedule release_time */
+	pm_ns release_offset_ns;      /* Schedule release_time */
 	char sched_node[PM_MAX_NAME]; /* Schedule node_id */
 	/* supervision cycle this Model asks for, by its ASIL (D 5 ms ... QM 1 s) */
 	pm_ns supervision_cycle_ns;
@@ -293,10 +293,10 @@ struct rt_resource_monitoring_cfg {
 
 /* HLD §4.2 state_transition_tracking, per resource type. */
 struct rt_state_machine_cfg {
-	bool given;     /* false: the resource type's built-in machine applies */
+	bool given; /* false: the resource type's built-in machine applies */
 	uint16_t n_states;
 	char states[PM_MAX_STATES][PM_MAX_NAME];
-	bool transitions_given; /* false: every transition between listed states is allowed */
+	bool transitions_given;          /* false: every transition between listed states is allowed */
 	uint32_t allowed[PM_MAX_STATES]; /* bit j of allowed[i]: states[i] -> states[j] is expected */
 };
 
@@ -379,7 +379,7 @@ struct rt_access_cfg {
 
 struct rt_thread_cfg {
 	enum rt_sched_policy policy;
-	int32_t priority; /* 1..99 for FIFO/RR, 0 for OTHER */
+	int32_t priority;       /* 1..99 for FIFO/RR, 0 for OTHER */
 	struct rt_cpu_set cpus; /* empty = not pinned */
 };
 

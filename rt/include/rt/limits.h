@@ -34,7 +34,7 @@
 #define PM_MAX_ANOMALY_METHODS 4    /* anomaly_detection methods */
 #define PM_MAX_APIS 8               /* data_access apis */
 #define PM_MAX_CONFIG_FILES 64      /* files one `-c` list may expand to */
-#define PM_MAX_CONFIG_FILE_BYTES (1024 * 1024) /* one YAML file */
+#define PM_MAX_CFG_BYTES 1048576    /* bytes of one YAML configuration file */
 #define PM_MAX_DOCUMENTS 256        /* YAML documents over all files */
 #define PM_MAX_TASKS 64             /* tasks of all kind: Schedule documents */
 

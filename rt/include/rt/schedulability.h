@@ -11,9 +11,10 @@
 #include "rt/config.h"
 
 enum rt_bound_verdict {
-	RT_BOUND_PASS = 0,         /* schedulable by this sufficient test */
-	RT_BOUND_INCONCLUSIVE = 1, /* the bound is exceeded but the load is <= 1: needs response-time analysis */
-	RT_BOUND_OVERLOAD = 2,     /* density above 1: not schedulable */
+	RT_BOUND_PASS = 0, /* schedulable by this sufficient test */
+	RT_BOUND_INCONCLUSIVE =
+	    1,                 /* the bound is exceeded but the load is <= 1: needs response-time analysis */
+	RT_BOUND_OVERLOAD = 2, /* density above 1: not schedulable */
 };
 
 struct rt_cpu_load {
