@@ -1,5 +1,6 @@
 /* kind: MonitoringConfig: the HLD §3-§5 blocks under their HLD names and picmon's `monitor` block,
  * merged field by field over the HLD defaults (a list that is given replaces the default list). */
+#include <assert.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -1179,7 +1180,9 @@ static void parse_recovery(struct cfg_ctx *ctx, yaml_node_t *n, struct cfg_mon_m
 			bool found = false;
 			for (size_t i = 0; i < N(signal_names) && !found; i++) {
 				if (strcmp(full, signal_names[i].name) == 0) {
-					set_str(r->signal_name, sizeof(r->signal_name), full);
+					size_t nl = strlen(signal_names[i].name);
+					assert(nl < sizeof(r->signal_name));
+					memcpy(r->signal_name, signal_names[i].name, nl + 1);
 					r->signal_number = signal_names[i].number;
 					found = true;
 				}
