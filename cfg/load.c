@@ -332,7 +332,7 @@ pm_status cfg_load(const char *const *paths, size_t n_paths, const struct cfg_lo
 		return PM_ERR_NOSPACE;
 	}
 	struct path_list *list = calloc(1, sizeof(*list));
-	char *buf = malloc(PM_MAX_CFG_BYTES);
+	char *buf = malloc(PM_MAX_CONFIG_FILE_BYTES);
 	struct cfg_source *sources = calloc(PM_MAX_CONFIG_FILES, sizeof(*sources));
 	char **texts = calloc(PM_MAX_CONFIG_FILES, sizeof(*texts));
 	pm_status io = PM_OK;
@@ -354,10 +354,11 @@ pm_status cfg_load(const char *const *paths, size_t n_paths, const struct cfg_lo
 	size_t n_sources = 0;
 	for (size_t i = 0; i < list->n && io == PM_OK; i++) {
 		size_t len = 0;
-		pm_status st = hal_file_read_all(list->paths[i], buf, PM_MAX_CFG_BYTES, &len);
+		pm_status st = hal_file_read_all(list->paths[i], buf, PM_MAX_CONFIG_FILE_BYTES, &len);
 		if (st == PM_ERR_NOSPACE) {
 			file_diag(ctx, CFG_SEV_ERROR, list->paths[i],
-			          "larger than the limit PM_MAX_CFG_BYTES (%d bytes)", PM_MAX_CFG_BYTES);
+			          "larger than the limit PM_MAX_CONFIG_FILE_BYTES (%d bytes)",
+			          PM_MAX_CONFIG_FILE_BYTES);
 			io = st;
 			break;
 		}

@@ -505,7 +505,7 @@ static void parse_rules(struct cfg_ctx *ctx, yaml_node_t *rules)
 		if (!cfg_check_map(ctx, r, "propagation_rules[]", r_keys, N(r_keys))) {
 			continue;
 		}
-		struct rt_propagation_rule rule;
+		struct rt_propagation_rule_cfg rule;
 		memset(&rule, 0, sizeof(rule));
 		yaml_node_t *fs = cfg_get(ctx, r, "from_state");
 		yaml_node_t *im = cfg_get(ctx, r, "impact");

@@ -548,7 +548,7 @@ static void resolve_explicit_edges(struct cfg_ctx *ctx, struct graph *g)
 		if (ft == tt && from == to) {
 			cfg_diag_add(ctx, CFG_SEV_ERROR, &e->to_loc,
 			             "dependency cycle: %s '%s' depends on itself",
-			             rt_resource_type_name((enum rt_resource_type)ft), e->from);
+			             rt_config_type_name((enum rt_resource_type)ft), e->from);
 			continue;
 		}
 		struct rt_dependency *d = &cfg->dependency.edges[cfg->dependency.n_edges++];
@@ -574,7 +574,7 @@ static void report_cycle(struct cfg_ctx *ctx, const struct graph *g, uint16_t de
 	for (uint16_t i = start; i < depth && at < sizeof(text); i++) {
 		uint16_t v = g->stack[i];
 		int w = snprintf(text + at, sizeof(text) - at, "%s '%s' -> ",
-		                 rt_resource_type_name(ref_of(cfg, v).type), node_name(cfg, v));
+		                 rt_config_type_name(ref_of(cfg, v).type), node_name(cfg, v));
 		if (w < 0) {
 			break;
 		}
@@ -582,7 +582,7 @@ static void report_cycle(struct cfg_ctx *ctx, const struct graph *g, uint16_t de
 	}
 	if (at < sizeof(text)) {
 		(void)snprintf(text + at, sizeof(text) - at, "%s '%s'",
-		               rt_resource_type_name(ref_of(cfg, target).type), node_name(cfg, target));
+		               rt_config_type_name(ref_of(cfg, target).type), node_name(cfg, target));
 	}
 	cfg_diag_add(ctx, CFG_SEV_ERROR, loc, "dependency cycle: %s", text);
 }

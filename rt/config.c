@@ -50,7 +50,7 @@ uint16_t rt_config_find_scenario(const struct rt_config *cfg, const char *name)
 	return RT_NO_INDEX;
 }
 
-const char *rt_resource_type_name(enum rt_resource_type type)
+const char *rt_config_type_name(enum rt_resource_type type)
 {
 	switch (type) {
 	case RT_RES_SCENARIO:
@@ -61,6 +61,8 @@ const char *rt_resource_type_name(enum rt_resource_type type)
 		return "model";
 	case RT_RES_NODE:
 		return "node";
+	case RT_RES_TYPE_COUNT:
+		break;
 	}
 	return "?";
 }

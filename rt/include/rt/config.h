@@ -11,6 +11,7 @@
 #include "rt/cpuset.h"
 #include "rt/job.h"
 #include "rt/limits.h"
+#include "rt/record.h"
 #include "rt/time.h"
 #include "rt/units.h"
 
@@ -18,13 +19,7 @@
 
 /* ---- PICCOLO resources ------------------------------------------------------------------------ */
 
-enum rt_resource_type {
-	RT_RES_SCENARIO = 0,
-	RT_RES_PACKAGE = 1,
-	RT_RES_MODEL = 2,
-	RT_RES_NODE = 3,
-};
-#define RT_RES_TYPE_COUNT 4
+/* enum rt_resource_type (scenario, package, model, node) comes from rt/record.h. */
 
 enum rt_sched_policy {
 	RT_SCHED_OTHER = 0, /* SCHED_OTHER; the Schedule's NORMAL */
@@ -249,7 +244,7 @@ enum rt_impact {
 	RT_IMPACT_CRITICAL = 3,
 };
 
-struct rt_propagation_rule {
+struct rt_propagation_rule_cfg {
 	char from_state[PM_MAX_NAME];
 	enum rt_impact impact;
 };
@@ -275,7 +270,7 @@ struct rt_dependency_cfg {
 	bool status_propagation;
 	bool impact_analysis;
 	uint16_t n_rules;
-	struct rt_propagation_rule rules[PM_MAX_RULES];
+	struct rt_propagation_rule_cfg rules[PM_MAX_RULES];
 	uint16_t n_edges; /* implied and explicit edges */
 	struct rt_dependency edges[PM_MAX_DEPENDENCIES];
 	/* All resources, dependencies before dependents (models, then what uses them, ...). */
@@ -433,7 +428,7 @@ uint16_t rt_config_find_package(const struct rt_config *cfg, const char *name);
 uint16_t rt_config_find_scenario(const struct rt_config *cfg, const char *name);
 
 /* Names for reports: "scenario", "package", "model", "node"; "FIFO", "RR", "OTHER"; ... */
-const char *rt_resource_type_name(enum rt_resource_type type);
+const char *rt_config_type_name(enum rt_resource_type type);
 const char *rt_sched_policy_name(enum rt_sched_policy policy);
 const char *rt_escalation_name(enum rt_escalation action);
 const char *rt_discovery_kind_name(enum rt_discovery_kind kind);

@@ -25,21 +25,44 @@
 #define PM_JOB_RING_SIZE 256        /* job records per Model slot (power of two) */
 #define PM_RECORD_RING_SIZE 8192    /* records per RT-thread -> writer ring (power of two) */
 #define PM_HISTOGRAM_BUCKETS 32     /* response/execution time histogram buckets */
-#define PM_MAX_TEXT 128             /* descriptions, incl. NUL */
-#define PM_MAX_LABEL 32             /* short labels (priority, category, version), incl. NUL */
-#define PM_MAX_LABELS 8             /* labels.types entries of a Package */
-#define PM_MAX_CONDITIONS 8         /* Scenario spec.condition / Package nodeSelector entries */
-#define PM_MAX_CONTAINERS 8         /* spec.containers of a Model */
-#define PM_MAX_RULES 8              /* dependency propagation rules */
-#define PM_MAX_ANOMALY_METHODS 4    /* anomaly_detection methods */
-#define PM_MAX_APIS 8               /* data_access apis */
-#define PM_MAX_CONFIG_FILES 64      /* files one `-c` list may expand to */
-#define PM_MAX_CFG_BYTES 1048576    /* bytes of one YAML configuration file */
-#define PM_MAX_DOCUMENTS 256        /* YAML documents over all files */
-#define PM_MAX_TASKS 64             /* tasks of all kind: Schedule documents */
+#define PM_MAX_SUP_TOLERANCE 64     /* max_violations a Model may tolerate per supervision window */
+#define PM_MAX_SUP_REPORTS 64       /* violation records one supervisor call emits at most (rest coalesced) */
+#define PM_MAX_RESTARTS_PER_WINDOW 32 /* restart budget per recovery window */
+
+/* Resource states, dependencies and alerts (rt/state_machine.h, rt/depgraph.h, rt/resmon.h). */
+#define PM_MAX_NODES 4             /* Node resources (the machine itself, the monitor) */
+#define PM_MAX_CHILDREN 16         /* implicit children of a Scenario (Packages) or Package (Models) */
+#define PM_MAX_PROPAGATION_RULES 8 /* impact_analysis.propagation_rules */
+#define PM_MAX_ALERTS 8            /* active alerts kept per resource (more are still journaled) */
+#define PM_MAX_THRESHOLDS 16       /* performance_monitoring.metrics with thresholds */
+/* Every resource is a node of the dependency graph; implicit scenario->package->model edges come on
+ * top of the explicit dependency_map edges. */
+#define PM_MAX_DEP_NODES (PM_MAX_SCENARIOS + PM_MAX_PACKAGES + PM_MAX_MODELS + PM_MAX_NODES)
+#define PM_MAX_DEP_EDGES                                                                                     \
+	(PM_MAX_DEPENDENCIES + PM_MAX_SCENARIOS * PM_MAX_PACKAGES_PER_SCENARIO +                             \
+	 PM_MAX_PACKAGES * PM_MAX_MODELS_PER_PACKAGE)
+#define PM_MAX_TEXT 128                        /* descriptions, incl. NUL */
+#define PM_MAX_LABEL 32                        /* short labels (priority, category, version), incl. NUL */
+#define PM_MAX_LABELS 8                        /* labels.types entries of a Package */
+#define PM_MAX_CONDITIONS 8                    /* Scenario spec.condition / Package nodeSelector entries */
+#define PM_MAX_CONTAINERS 8                    /* spec.containers of a Model */
+#define PM_MAX_RULES 8                         /* dependency propagation rules */
+#define PM_MAX_ANOMALY_METHODS 4               /* anomaly_detection methods */
+#define PM_MAX_APIS 8                          /* data_access apis */
+#define PM_MAX_CONFIG_FILES 64                 /* files one `-c` list may expand to */
+#define PM_MAX_CONFIG_FILE_BYTES (1024 * 1024) /* one YAML file */
+#define PM_MAX_DOCUMENTS 256                   /* YAML documents over all files */
+#define PM_MAX_TASKS 64                        /* tasks of all kind: Schedule documents */
+#define PM_MAX_METRIC_KEYS 1024 /* distinct (resource, metric) keys coalesced by the journal writer */
 
 _Static_assert((PM_JOB_RING_SIZE & (PM_JOB_RING_SIZE - 1)) == 0, "PM_JOB_RING_SIZE: power of two");
 _Static_assert((PM_RECORD_RING_SIZE & (PM_RECORD_RING_SIZE - 1)) == 0, "PM_RECORD_RING_SIZE: power of two");
 _Static_assert(PM_MAX_CPUS >= 64, "PM_MAX_CPUS must cover the Schedule's 64-bit cpu_affinity mask");
+
+_Static_assert(PM_MAX_CHILDREN >= PM_MAX_MODELS_PER_PACKAGE &&
+                   PM_MAX_CHILDREN >= PM_MAX_PACKAGES_PER_SCENARIO,
+               "PM_MAX_CHILDREN covers both implicit edge kinds");
+_Static_assert(PM_MAX_STATES <= 32, "state machine transition masks are 32-bit");
+_Static_assert(PM_MAX_DEP_NODES < 65535, "dependency graph node ids are 16-bit");
 
 #endif
