@@ -105,6 +105,10 @@ static void test_valid_corpus(void **state)
 		assert_int_equal(diags->errors, 0);
 		assert_int_equal(diags->warnings, 0);
 		assert_true(cfg_a->n_documents > 0);
+		/* Deterministic to the byte, whatever the destination held before. */
+		memset(cfg_b, 0xff, sizeof(*cfg_b));
+		assert_int_equal(cfg_load(paths, 1, &opts, cfg_b, diags), PM_OK);
+		assert_memory_equal(cfg_a, cfg_b, sizeof(*cfg_a));
 	}
 	free_names(names, n);
 }
