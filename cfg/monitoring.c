@@ -1173,7 +1173,7 @@ static void parse_recovery(struct cfg_ctx *ctx, yaml_node_t *n, struct cfg_mon_m
 	yaml_node_t *sig = cfg_get(ctx, n, "signal");
 	if (sig != NULL) {
 		char name[32];
-		if (cfg_str(ctx, sig, "signal", name, sizeof(name), "16 characters")) {
+		if (cfg_str(ctx, sig, "signal", name, sizeof(name), "of a signal name")) {
 			char full[40];
 			(void)snprintf(full, sizeof(full), "%s%s", strncmp(name, "SIG", 3) == 0 ? "" : "SIG",
 			               name);
