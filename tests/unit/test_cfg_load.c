@@ -250,7 +250,7 @@ static void test_demo_loads_identically_twice(void **state)
 	assert_string_equal(c->models[rt_config_find_model(c, "microservice-mix")].discovery.value,
 	                    "--model microservice-mix");
 
-	assert_true(c->monitor.supervision_tick_ns == 10 * PM_NS_PER_MS);
+	assert_true(c->monitor.supervision_tick_ns == 5 * PM_NS_PER_MS);
 	assert_true(c->monitor.supervision_tick_given);
 	assert_true(c->monitor.fsync_interval_ns == 100 * PM_NS_PER_MS);
 	assert_string_equal(c->monitor.shm_name, "/picmon");
