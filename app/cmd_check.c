@@ -124,12 +124,12 @@ static void print_text(const struct rt_config *cfg, const struct cfg_diag_list *
 	}
 	if (n_loads > 0) {
 		printf("per-CPU load of pinned time-critical Models (bounds tested on sum C/min(D,T)):\n");
-		printf("  %-4s %-6s %8s %8s %8s %-12s %10s %-12s\n", "CPU", "MODELS", "SUM C/T", "SUM C/D",
+		printf("  %-4s %-6s %8s %8s %8s %-12s %10s %s\n", "CPU", "MODELS", "SUM C/T", "SUM C/D",
 		       "LL BOUND", "LIU-LAYLAND", "PROD(U+1)", "HYPERBOLIC");
 	}
 	for (size_t i = 0; i < n_loads; i++) {
 		const struct rt_cpu_load *l = &loads[i];
-		printf("  %-4u %-6u %8.3f %8.3f %8.3f %-12s %10.3f %-12s\n", (unsigned)l->cpu,
+		printf("  %-4u %-6u %8.3f %8.3f %8.3f %-12s %10.3f %s\n", (unsigned)l->cpu,
 		       (unsigned)l->n_models, l->utilization, l->density, l->ll_bound,
 		       rt_bound_verdict_name(l->liu_layland), l->hyperbolic_product,
 		       rt_bound_verdict_name(l->hyperbolic));

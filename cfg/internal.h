@@ -11,6 +11,9 @@
 #include "cfg/load.h"
 #include "rt/config.h"
 
+/* Keys one mapping may have (labels, thresholds and the like included). */
+#define CFG_MAX_MAP_KEYS 256
+
 /* A position in a source file: file index into cfg_ctx.files, 1-based line and column. */
 struct cfg_loc {
 	uint16_t file;

@@ -1,5 +1,6 @@
 /* kind: MonitoringConfig: the HLD §3-§5 blocks under their HLD names and picmon's `monitor` block,
  * merged field by field over the HLD defaults (a list that is given replaces the default list). */
+#include <assert.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -366,7 +367,7 @@ static void parse_performance(struct cfg_ctx *ctx, yaml_node_t *n)
 		} else if (!cfg_str(ctx, name, "name", th.name, sizeof(th.name), "PM_MAX_NAME")) {
 			ok = false;
 		} else if (!is_identifier(th.name)) {
-			cfg_err(ctx, name, "metric name '%s' must be lower case letters, digits and '_'",
+			cfg_err(ctx, name, "metric name '%s' must be lower case letters, digits, '_' and '-'",
 			        th.name);
 			ok = false;
 		}
@@ -1172,14 +1173,16 @@ static void parse_recovery(struct cfg_ctx *ctx, yaml_node_t *n, struct cfg_mon_m
 	yaml_node_t *sig = cfg_get(ctx, n, "signal");
 	if (sig != NULL) {
 		char name[32];
-		if (cfg_str(ctx, sig, "signal", name, sizeof(name), "16 characters")) {
+		if (cfg_str(ctx, sig, "signal", name, sizeof(name), "of a signal name")) {
 			char full[40];
 			(void)snprintf(full, sizeof(full), "%s%s", strncmp(name, "SIG", 3) == 0 ? "" : "SIG",
 			               name);
 			bool found = false;
 			for (size_t i = 0; i < N(signal_names) && !found; i++) {
 				if (strcmp(full, signal_names[i].name) == 0) {
-					set_str(r->signal_name, sizeof(r->signal_name), full);
+					size_t nl = strlen(signal_names[i].name);
+					assert(nl < sizeof(r->signal_name));
+					memcpy(r->signal_name, signal_names[i].name, nl + 1);
 					r->signal_number = signal_names[i].number;
 					found = true;
 				}

@@ -329,6 +329,24 @@ static void supervision_cycles(struct cfg_ctx *ctx)
 	if (!cfg->monitor.supervision_tick_given) {
 		cfg->monitor.supervision_tick_ns = tick;
 	}
+	/* Not an error (the ASIL default is the contract), but an integrator should know how late a
+	 * missed deadline can be reported. */
+	for (uint16_t m = 0; m < cfg->n_models; m++) {
+		const struct rt_model_cfg *model = &cfg->models[m];
+		if (model->time_critical && model->timing.deadline_ns > 0 &&
+		    cfg->monitor.supervision_tick_ns > model->timing.deadline_ns) {
+			char a[32];
+			char b[32];
+			fmt_ns(cfg->monitor.supervision_tick_ns, a, sizeof(a));
+			fmt_ns(model->timing.deadline_ns, b, sizeof(b));
+			cfg_diag_add(
+			    ctx, CFG_SEV_INFO, &ctx->model_loc[m],
+			    "supervision tick %s is longer than the deadline %s of Model '%s': a job still "
+			    "running past its deadline is reported up to one tick late "
+			    "(monitor.supervisionTick)",
+			    a, b, model->name);
+		}
+	}
 }
 
 static void describe_cpus(uint32_t count, char *buf, size_t cap)

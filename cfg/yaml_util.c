@@ -58,6 +58,13 @@ bool cfg_check_map(struct cfg_ctx *ctx, yaml_node_t *node, const char *what, con
 		cfg_err(ctx, node, "'%s' must be a mapping, got %s", what, got);
 		return false;
 	}
+	/* The duplicate-key check is quadratic: no mapping of the schema comes near this many keys. */
+	size_t n_pairs = (size_t)(node->data.mapping.pairs.top - node->data.mapping.pairs.start);
+	if (n_pairs > CFG_MAX_MAP_KEYS) {
+		cfg_err(ctx, node, "'%s' has %zu fields, more than the limit CFG_MAX_MAP_KEYS = %d", what,
+		        n_pairs, CFG_MAX_MAP_KEYS);
+		return false;
+	}
 	for (yaml_node_pair_t *p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top; p++) {
 		yaml_node_t *key = cfg_node(ctx, p->key);
 		if (key == NULL || key->type != YAML_SCALAR_NODE) {

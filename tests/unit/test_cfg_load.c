@@ -105,6 +105,10 @@ static void test_valid_corpus(void **state)
 		assert_int_equal(diags->errors, 0);
 		assert_int_equal(diags->warnings, 0);
 		assert_true(cfg_a->n_documents > 0);
+		/* Deterministic to the byte, whatever the destination held before. */
+		memset(cfg_b, 0xff, sizeof(*cfg_b));
+		assert_int_equal(cfg_load(paths, 1, &opts, cfg_b, diags), PM_OK);
+		assert_memory_equal(cfg_a, cfg_b, sizeof(*cfg_a));
 	}
 	free_names(names, n);
 }
@@ -246,7 +250,7 @@ static void test_demo_loads_identically_twice(void **state)
 	assert_string_equal(c->models[rt_config_find_model(c, "microservice-mix")].discovery.value,
 	                    "--model microservice-mix");
 
-	assert_true(c->monitor.supervision_tick_ns == 10 * PM_NS_PER_MS);
+	assert_true(c->monitor.supervision_tick_ns == 5 * PM_NS_PER_MS);
 	assert_true(c->monitor.supervision_tick_given);
 	assert_true(c->monitor.fsync_interval_ns == 100 * PM_NS_PER_MS);
 	assert_string_equal(c->monitor.shm_name, "/picmon");
@@ -351,6 +355,32 @@ static void test_status_noted_once_and_io_errors(void **state)
 	assert_string_equal(line, "/nonexistent/picmon.yaml: error: cannot open: not found");
 }
 
+/* One Model more than PM_MAX_MODELS: exactly one error, naming the limit, at the first one too many. */
+static void test_capacity_is_named(void **state)
+{
+	(void)state;
+	size_t cap = (PM_MAX_MODELS + 1) * 128;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	size_t at = 0;
+	for (int i = 0; i <= PM_MAX_MODELS; i++) {
+		at += (size_t)snprintf(
+		    text + at, cap - at,
+		    "---\napiVersion: v1\nkind: Model\nmetadata: {name: m%d}\nspec: {image: x}\n", i);
+	}
+	struct cfg_source src = { "many.yaml", text, at };
+	assert_int_equal(cfg_load_sources(&src, 1, NULL, cfg_a, diags), PM_ERR_INVAL);
+	assert_int_equal(diags->errors, 1);
+	assert_int_equal(cfg_a->n_models, PM_MAX_MODELS);
+	char line[512];
+	cfg_diag_format(&diags->items[0], line, sizeof(line));
+	char want[128];
+	snprintf(want, sizeof(want), "many.yaml:%d:1: error: too many Models: the limit PM_MAX_MODELS is %d",
+	         PM_MAX_MODELS * 5 + 2, PM_MAX_MODELS);
+	assert_string_equal(line, want);
+	free(text);
+}
+
 static void test_hal_file(void **state)
 {
 	(void)state;
@@ -388,6 +418,7 @@ int main(void)
 		cmocka_unit_test(test_defaults_are_the_hld),
 		cmocka_unit_test(test_tick_follows_strictest_asil),
 		cmocka_unit_test(test_status_noted_once_and_io_errors),
+		cmocka_unit_test(test_capacity_is_named),
 		cmocka_unit_test(test_hal_file),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
