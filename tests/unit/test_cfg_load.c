@@ -223,7 +223,7 @@ static void test_demo_loads_identically_twice(void **state)
 	assert_true(v->timing.deadline_ns == 8 * PM_NS_PER_MS);
 	assert_true(v->timing.budget_ns == 2 * PM_NS_PER_MS);
 	assert_int_equal(v->timing.priority, 80);
-	assert_int_equal(v->timing.max_violations, 3);
+	assert_int_equal(v->timing.max_violations, 10);
 	assert_int_equal(v->timing.window_jobs, 100);
 	assert_int_equal(rt_cpu_set_count(&v->cpus), 1);
 	assert_true(rt_cpu_set_has(&v->cpus, 1));
