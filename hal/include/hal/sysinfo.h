@@ -40,7 +40,7 @@ pm_status hal_sysinfo_netdev(struct hal_sysinfo *si, struct hal_netdev_table *ou
 /* PM_ERR_UNSUPPORTED when the kernel has no PSI (or it is disabled). */
 pm_status hal_sysinfo_psi(struct hal_sysinfo *si, enum hal_psi_resource res, struct hal_psi *out);
 
-#define HAL_MAX_CACHES 8 /* cache indexes per CPU (L1d, L1i, L2, L3, ...) */
+#define HAL_MAX_CACHES PM_MAX_CACHES_PER_CPU
 #define HAL_CACHE_TYPE_MAX 12
 
 struct hal_cache {
