@@ -1,5 +1,6 @@
 /* System-wide measures: /proc/stat, meminfo, loadavg, vmstat, PSI, /proc/net/dev (kept open and
- * re-read with pread), the CPU topology from /sys (read once), and cgroup v2 controller files. */
+ * re-read with pread), the CPU topology from /sys (read once), and cgroup v2 controller files.
+ * Not reentrant: the readers share one 64 KiB text buffer, so one thread (the sampler) calls them. */
 #ifndef HAL_SYSINFO_H
 #define HAL_SYSINFO_H
 
