@@ -288,8 +288,9 @@ int app_cmd_ps(int argc, char **argv)
 		return APP_EXIT_FAILURE;
 	}
 	if (g_table.open_failures > 0) {
-		hal_log(HAL_LOG_WARN, "ps: %llu processes could not be opened (descriptor limit or permissions)",
-			(unsigned long long)g_table.open_failures);
+		hal_log(HAL_LOG_WARN,
+		        "ps: %llu processes could not be opened (descriptor limit or permissions)",
+		        (unsigned long long)g_table.open_failures);
 	}
 	struct app_text t;
 	app_text_init(&t, g_out, sizeof(g_out));
