@@ -13,11 +13,12 @@
 #include "hal/sched.h"
 #include "hal/sysinfo.h"
 #include "hal/term.h"
+#include "rt/limits.h"
 #include "rt/proc_rates.h"
 #include "rt/workload.h"
 #include "text_buf.h"
 
-#define AFF_MAX_THREADS 256
+#define AFF_MAX_THREADS PM_MAX_THREADS_PER_PROCESS
 
 struct aff_thread {
 	struct hal_thread h;

@@ -146,32 +146,58 @@ static void row_header(struct app_text *t, const char *eol)
 	                "CLASS", "COMMAND", eol);
 }
 
-static void row(struct app_text *t, const struct app_proc_entry *e, const char *eol)
+static uint64_t round_u64(double v)
+{
+	return v <= 0.0 ? 0u : (uint64_t)(v + 0.5);
+}
+
+/* One process row, formatted without printf (top renders every process each frame). `width`
+ * (0: unlimited) cuts the row at the terminal width so that nothing wraps. */
+static void row(struct app_text *t, const struct app_proc_entry *e, const char *eol, uint32_t width)
 {
 	const struct hal_proc_sample *s = app_proc_latest(e);
-	char fds[16];
+	size_t start = t->len;
+	app_text_u64(t, (uint64_t)e->h.pid, 7);
+	app_text_char(t, ' ');
+	app_text_u64(t, s->stat.ppid > 0 ? (uint64_t)s->stat.ppid : 0u, 7);
+	app_text_char(t, ' ');
+	app_text_char(t, s->stat.state);
+	app_text_char(t, ' ');
+	app_text_fixed1(t, round_u64(e->rates.cpu_percent * 10.0), 6);
+	app_text_char(t, ' ');
+	app_text_u64(t, rss_kb(e), 9);
+	app_text_char(t, ' ');
+	app_text_u64(t, s->stat.vsize / 1024u, 9);
+	app_text_char(t, ' ');
+	app_text_u64(t, s->stat.num_threads > 0 ? (uint64_t)s->stat.num_threads : 0u, 4);
+	app_text_char(t, ' ');
 	if (s->fd_count >= 0) {
-		(void)snprintf(fds, sizeof(fds), "%d", s->fd_count);
+		app_text_u64(t, (uint64_t)s->fd_count, 4);
 	} else {
-		(void)snprintf(fds, sizeof(fds), "-");
+		app_text_str(t, "   -", 0);
 	}
-	int io_ok = (e->rates.valid & HAL_PROC_IO) != 0;
-	char rd[24];
-	char wr[24];
-	char ops[24];
-	if (io_ok) {
-		(void)snprintf(rd, sizeof(rd), "%.0f", e->rates.read_bytes_s);
-		(void)snprintf(wr, sizeof(wr), "%.0f", e->rates.write_bytes_s);
-		(void)snprintf(ops, sizeof(ops), "%.0f", e->rates.io_ops_s);
+	app_text_char(t, ' ');
+	app_text_u64(t, e->children, 4);
+	app_text_char(t, ' ');
+	if ((e->rates.valid & HAL_PROC_IO) != 0) {
+		app_text_u64(t, round_u64(e->rates.read_bytes_s), 9);
+		app_text_char(t, ' ');
+		app_text_u64(t, round_u64(e->rates.write_bytes_s), 9);
+		app_text_char(t, ' ');
+		app_text_u64(t, round_u64(e->rates.io_ops_s), 7);
 	} else {
-		(void)snprintf(rd, sizeof(rd), "-");
-		(void)snprintf(wr, sizeof(wr), "-");
-		(void)snprintf(ops, sizeof(ops), "-");
+		app_text_str(t, "        -         -       -", 0);
 	}
-	app_text_printf(t, "%7d %7d %c %6.1f %9llu %9llu %4d %4s %4u %9s %9s %7s %-17s %s%s\n", e->h.pid,
-	                s->stat.ppid, s->stat.state, e->rates.cpu_percent, (unsigned long long)rss_kb(e),
-	                (unsigned long long)(s->stat.vsize / 1024u), s->stat.num_threads, fds, e->children,
-	                rd, wr, ops, rt_proc_class_name(e->cls), s->stat.comm, eol);
+	app_text_char(t, ' ');
+	app_text_str(t, rt_proc_class_name(e->cls), 17);
+	app_text_char(t, ' ');
+	app_text_str(t, s->stat.comm, 0);
+	if (width > 0 && !t->overflow && t->len - start > width) {
+		t->len = start + width;
+		t->buf[t->len] = '\0';
+	}
+	app_text_str(t, eol, 0);
+	app_text_char(t, '\n');
 }
 
 static void json_row(struct app_text *t, const struct app_proc_entry *e, int first)
@@ -261,6 +287,11 @@ int app_cmd_ps(int argc, char **argv)
 		hal_procfs_close(&g_fs);
 		return APP_EXIT_FAILURE;
 	}
+	if (g_table.open_failures > 0) {
+		hal_log(HAL_LOG_WARN,
+		        "ps: %llu processes could not be opened (descriptor limit or permissions)",
+		        (unsigned long long)g_table.open_failures);
+	}
 	struct app_text t;
 	app_text_init(&t, g_out, sizeof(g_out));
 	uint32_t n = sorted_rows(SORT_PID);
@@ -273,7 +304,7 @@ int app_cmd_ps(int argc, char **argv)
 	} else {
 		row_header(&t, "");
 		for (uint32_t k = 0; k < n; k++) {
-			row(&t, &g_table.slot[g_rows[k]], "");
+			row(&t, &g_table.slot[g_rows[k]], "", 0);
 		}
 	}
 	int rc = APP_EXIT_OK;
@@ -458,7 +489,7 @@ int app_cmd_top(int argc, char **argv)
 			n = n < rows - 7 ? n : rows - 7;
 		}
 		for (uint32_t k = 0; k < n; k++) {
-			row(&t, &g_table.slot[g_rows[k]], eol);
+			row(&t, &g_table.slot[g_rows[k]], eol, interactive ? cols : 0u);
 		}
 		if (interactive) {
 			app_text_printf(&t, "\033[J");

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "hal/term.h"
 
@@ -58,4 +59,73 @@ pm_status app_text_flush(struct app_text *t, int fd)
 		t->buf[0] = '\0';
 	}
 	return st;
+}
+
+static void put_bytes(struct app_text *t, const char *s, size_t n)
+{
+	if (t->len + n + 1 > t->cap) {
+		t->overflow = true;
+		return;
+	}
+	memcpy(t->buf + t->len, s, n);
+	t->len += n;
+	t->buf[t->len] = '\0';
+}
+
+static void pad(struct app_text *t, size_t n)
+{
+	static const char spaces[] = "                                ";
+	while (n > 0 && !t->overflow) {
+		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+		put_bytes(t, spaces, k);
+		n -= k;
+	}
+}
+
+void app_text_char(struct app_text *t, char c)
+{
+	put_bytes(t, &c, 1);
+}
+
+void app_text_u64(struct app_text *t, uint64_t v, unsigned width)
+{
+	char tmp[24];
+	size_t n = 0;
+	do {
+		tmp[sizeof(tmp) - 1 - n] = (char)('0' + v % 10u);
+		v /= 10u;
+		n++;
+	} while (v != 0 && n < sizeof(tmp));
+	if (width > n) {
+		pad(t, width - n);
+	}
+	put_bytes(t, tmp + sizeof(tmp) - n, n);
+}
+
+void app_text_fixed1(struct app_text *t, uint64_t tenths, unsigned width)
+{
+	char tmp[24];
+	size_t n = 0;
+	tmp[sizeof(tmp) - 1] = (char)('0' + tenths % 10u);
+	tmp[sizeof(tmp) - 2] = '.';
+	n = 2;
+	uint64_t v = tenths / 10u;
+	do {
+		tmp[sizeof(tmp) - 1 - n] = (char)('0' + v % 10u);
+		v /= 10u;
+		n++;
+	} while (v != 0 && n < sizeof(tmp));
+	if (width > n) {
+		pad(t, width - n);
+	}
+	put_bytes(t, tmp + sizeof(tmp) - n, n);
+}
+
+void app_text_str(struct app_text *t, const char *s, unsigned width)
+{
+	size_t n = strlen(s);
+	put_bytes(t, s, n);
+	if (width > n) {
+		pad(t, width - n);
+	}
 }

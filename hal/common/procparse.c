@@ -14,14 +14,14 @@ static int is_space(char c)
 	return c == ' ' || c == '\t';
 }
 
-static void skip_spaces(struct cur *c)
+static inline __attribute__((always_inline)) void skip_spaces(struct cur *c)
 {
 	while (c->p < c->end && is_space(*c->p)) {
 		c->p++;
 	}
 }
 
-static void skip_line(struct cur *c)
+static inline __attribute__((always_inline)) void skip_line(struct cur *c)
 {
 	/* Eight bytes at a time (a libc memchr call costs more than it saves on short lines). */
 	const char *p = c->p;
@@ -46,7 +46,7 @@ static void skip_line(struct cur *c)
 
 /* Unsigned decimal after optional blanks; at least one digit, no overflow. Up to 19 digits cannot
  * overflow, so only longer numbers pay for the check (this runs for every number of every sample). */
-static pm_status get_u64(struct cur *c, uint64_t *out)
+static inline __attribute__((always_inline)) pm_status get_u64(struct cur *c, uint64_t *out)
 {
 	skip_spaces(c);
 	uint64_t v = 0;

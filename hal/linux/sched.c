@@ -8,7 +8,7 @@
 
 #include "hal/syscall.h"
 
-#define HAL_APPLY_MAX_THREADS (PM_MAX_THREADS_PER_MODEL * 4)
+#define HAL_APPLY_MAX_THREADS PM_MAX_THREADS_PER_PROCESS
 
 static pm_status map(int neg)
 {

@@ -2,7 +2,8 @@
  * fixed buffer, and tracked processes whose /proc files stay open and are re-read with pread at
  * offset 0 each cycle (a failed pread / ESRCH is how an exit is seen). A process is identified by
  * (pid, starttime) so a reused PID is a new process. All paths are relative to a root ("/" live, or a
- * recorded tree under tests/fixtures/proc-*). */
+ * recorded tree under tests/fixtures/proc-*). Reentrant; a sample uses about 12 KiB of stack (text
+ * buffers), which the caller's thread stack must allow. */
 #ifndef HAL_PROC_H
 #define HAL_PROC_H
 

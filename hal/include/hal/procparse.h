@@ -180,7 +180,7 @@ struct hal_psi {
 
 pm_status hal_parse_psi(const char *buf, size_t len, struct hal_psi *out);
 
-#define HAL_MAX_NETDEV 32
+#define HAL_MAX_NETDEV PM_MAX_NETDEV
 #define HAL_NETDEV_NAME 16
 
 struct hal_netdev {

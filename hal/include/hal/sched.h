@@ -43,7 +43,7 @@ struct hal_sched_apply {
 };
 
 /* Applies an affinity / a policy to every thread listed in <root>/proc/PID/task (up to
- * PM_MAX_THREADS_PER_MODEL * 4 threads). Returns PM_ERR_GONE when the process is not there, the first
+ * PM_MAX_THREADS_PER_PROCESS threads). Returns PM_ERR_GONE when the process is not there, the first
  * error when no thread could be changed, PM_OK otherwise (partial results in `res`). */
 pm_status hal_affinity_set_process(const struct hal_procfs *fs, int32_t pid, const struct hal_cpuset *set,
                                    struct hal_sched_apply *res);

@@ -1,5 +1,6 @@
 /* System-wide measures: /proc/stat, meminfo, loadavg, vmstat, PSI, /proc/net/dev (kept open and
- * re-read with pread), the CPU topology from /sys (read once), and cgroup v2 controller files. */
+ * re-read with pread), the CPU topology from /sys (read once), and cgroup v2 controller files.
+ * Not reentrant: the readers share one 64 KiB text buffer, so one thread (the sampler) calls them. */
 #ifndef HAL_SYSINFO_H
 #define HAL_SYSINFO_H
 
@@ -40,7 +41,7 @@ pm_status hal_sysinfo_netdev(struct hal_sysinfo *si, struct hal_netdev_table *ou
 /* PM_ERR_UNSUPPORTED when the kernel has no PSI (or it is disabled). */
 pm_status hal_sysinfo_psi(struct hal_sysinfo *si, enum hal_psi_resource res, struct hal_psi *out);
 
-#define HAL_MAX_CACHES 8 /* cache indexes per CPU (L1d, L1i, L2, L3, ...) */
+#define HAL_MAX_CACHES PM_MAX_CACHES_PER_CPU
 #define HAL_CACHE_TYPE_MAX 12
 
 struct hal_cache {

@@ -55,6 +55,13 @@
 #define PM_MAX_TASKS 64                        /* tasks of all kind: Schedule documents */
 #define PM_MAX_METRIC_KEYS 1024 /* distinct (resource, metric) keys coalesced by the journal writer */
 
+
+/* The HAL: topology, network devices, threads sampled per process, classifier window. */
+#define PM_MAX_THREADS_PER_PROCESS 256 /* threads one affinity/policy change or analysis covers */
+#define PM_MAX_CACHES_PER_CPU 8        /* cache indexes per CPU in the topology (L1d, L1i, L2, L3, ...) */
+#define PM_MAX_NETDEV 32               /* network interfaces read from /proc/net/dev */
+#define PM_PROC_CLASS_WINDOW 16        /* samples in the rolling window of the process classifier */
+
 _Static_assert((PM_JOB_RING_SIZE & (PM_JOB_RING_SIZE - 1)) == 0, "PM_JOB_RING_SIZE: power of two");
 _Static_assert((PM_RECORD_RING_SIZE & (PM_RECORD_RING_SIZE - 1)) == 0, "PM_RECORD_RING_SIZE: power of two");
 _Static_assert(PM_MAX_CPUS >= 64, "PM_MAX_CPUS must cover the Schedule's 64-bit cpu_affinity mask");

@@ -24,6 +24,8 @@
 
 #include <stdint.h>
 
+#include "rt/limits.h"
+
 enum rt_proc_class {
 	RT_PROC_INACTIVE = 0,
 	RT_PROC_RUNNING = 1,
@@ -33,7 +35,7 @@ enum rt_proc_class {
 	RT_PROC_CLASS_COUNT = 5,
 };
 
-#define RT_PROC_WINDOW 16 /* samples per rolling window */
+#define RT_PROC_WINDOW PM_PROC_CLASS_WINDOW
 
 struct rt_proc_window {
 	float cpu[RT_PROC_WINDOW];    /* CPU % per sample */
