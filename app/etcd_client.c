@@ -135,6 +135,15 @@ static void rb_json_string(struct rb *b, const char *s)
 	rb_raw(b, "\"", 1);
 }
 
+static pm_status finish(struct rb *b, size_t *len)
+{
+	if (b->full) {
+		return PM_ERR_INVAL;
+	}
+	*len = b->len;
+	return PM_OK;
+}
+
 static bool message_has(const struct app_etcd *e, const char *needle)
 {
 	return strstr(e->last_error, needle) != NULL;
@@ -173,6 +182,30 @@ static pm_status map_error(struct app_etcd *e, int http_status)
 	return PM_ERR_REMOTE;
 }
 
+static pm_status transport_error(struct app_etcd *e, pm_status st)
+{
+	(void)snprintf(e->last_error, sizeof(e->last_error), "%.120s: %s", e->p.endpoints[e->current],
+	               pm_status_str(st));
+	/* Transport failures: TIMEOUT (unknown outcome) or IO (refused, reset, closed). */
+	return st == PM_ERR_TIMEOUT ? PM_ERR_TIMEOUT : st == PM_ERR_NOSPACE ? PM_ERR_PARSE : PM_ERR_IO;
+}
+
+/* Parses the answer in e->resp and maps an etcd error to a status. */
+static pm_status interpret(struct app_etcd *e, int http_status)
+{
+	pm_status st = app_json_parse(&e->json, e->resp, e->resp_len, e->tok, APP_ETCD_TOKENS);
+	if (st != PM_OK || e->json.tok[0].type != JSMN_OBJECT) {
+		(void)snprintf(e->last_error, sizeof(e->last_error),
+		               "%.120s: HTTP %d with an unreadable body", e->p.endpoints[e->current],
+		               http_status);
+		return http_status == 200 ? PM_ERR_PARSE : PM_ERR_REMOTE;
+	}
+	if (http_status != 200 || app_json_get(&e->json, 0, "error") >= 0) {
+		return map_error(e, http_status);
+	}
+	return PM_OK;
+}
+
 static pm_status post_once(struct app_etcd *e, const char *path, const char *body, size_t body_len,
                            int *http_status)
 {
@@ -181,24 +214,9 @@ static pm_status post_once(struct app_etcd *e, const char *path, const char *bod
 	pm_status st = app_http_post(conn, path, e->token, body, body_len, e->resp, sizeof(e->resp),
 	                             &e->resp_len, http_status);
 	if (st != PM_OK) {
-		(void)snprintf(e->last_error, sizeof(e->last_error), "%.120s: %s", e->p.endpoints[e->current],
-		               pm_status_str(st));
-		/* Transport failures: TIMEOUT (unknown outcome) or IO (refused, reset, closed). */
-		return st == PM_ERR_TIMEOUT   ? PM_ERR_TIMEOUT
-		       : st == PM_ERR_NOSPACE ? PM_ERR_PARSE
-		                              : PM_ERR_IO;
+		return transport_error(e, st);
 	}
-	st = app_json_parse(&e->json, e->resp, e->resp_len, e->tok, APP_ETCD_TOKENS);
-	if (st != PM_OK || e->json.tok[0].type != JSMN_OBJECT) {
-		(void)snprintf(e->last_error, sizeof(e->last_error),
-		               "%.120s: HTTP %d with an unreadable body", e->p.endpoints[e->current],
-		               *http_status);
-		return *http_status == 200 ? PM_ERR_PARSE : PM_ERR_REMOTE;
-	}
-	if (*http_status != 200 || app_json_get(&e->json, 0, "error") >= 0) {
-		return map_error(e, *http_status);
-	}
-	return PM_OK;
+	return interpret(e, *http_status);
 }
 
 /* Sends body[0..body_len) to `path`: on transport failures and unavailable members, the next
@@ -253,21 +271,10 @@ static pm_status call(struct app_etcd *e, const char *path, size_t body_len)
 	return call_body(e, path, e->req, body_len);
 }
 
-static pm_status finish(struct rb *b, size_t *len)
+/* Builds the txn request body into e->req. */
+static pm_status build_txn(struct app_etcd *e, const struct app_etcd_put *ops, size_t n, size_t *len)
 {
-	if (b->full) {
-		return PM_ERR_INVAL;
-	}
-	*len = b->len;
-	return PM_OK;
-}
-
-pm_status app_etcd_txn_put(struct app_etcd *e, const struct app_etcd_put *ops, size_t n)
-{
-	if (n == 0) {
-		return PM_OK;
-	}
-	if (n > APP_ETCD_MAX_TXN_OPS) {
+	if (n == 0 || n > APP_ETCD_MAX_TXN_OPS) {
 		return PM_ERR_INVAL;
 	}
 	struct rb b = { e->req, APP_ETCD_MAX_TXN_BYTES, 0, false };
@@ -286,15 +293,11 @@ pm_status app_etcd_txn_put(struct app_etcd *e, const struct app_etcd_put *ops, s
 		rb_str(&b, "}}");
 	}
 	rb_str(&b, "]}");
-	size_t len = 0;
-	pm_status st = finish(&b, &len);
-	if (st != PM_OK) {
-		return st;
-	}
-	st = call(e, "/v3/kv/txn", len);
-	if (st != PM_OK) {
-		return st;
-	}
+	return finish(&b, len);
+}
+
+static pm_status txn_succeeded(struct app_etcd *e)
+{
 	/* No compares: etcd reports succeeded=true; anything else is a protocol surprise. */
 	int ok = app_json_get(&e->json, 0, "succeeded");
 	if (ok >= 0 && !app_json_eq(&e->json, ok, "true")) {
@@ -302,6 +305,73 @@ pm_status app_etcd_txn_put(struct app_etcd *e, const struct app_etcd_put *ops, s
 		return PM_ERR_REMOTE;
 	}
 	return PM_OK;
+}
+
+pm_status app_etcd_txn_put(struct app_etcd *e, const struct app_etcd_put *ops, size_t n)
+{
+	if (n == 0) {
+		return PM_OK;
+	}
+	pm_status st = app_etcd_txn_begin(e, ops, n);
+	return st == PM_OK ? app_etcd_txn_end(e) : st;
+}
+
+pm_status app_etcd_txn_begin(struct app_etcd *e, const struct app_etcd_put *ops, size_t n)
+{
+	size_t len = 0;
+	e->pending = false;
+	pm_status st = build_txn(e, ops, n, &len);
+	if (st != PM_OK) {
+		return st;
+	}
+	e->pending = true;
+	e->pending_len = len;
+	e->pending_sent = false;
+	if (e->p.user[0] != '\0' && e->token[0] == '\0') {
+		return PM_OK; /* no token yet: app_etcd_txn_end takes the path that authenticates */
+	}
+	bool reused = false;
+	e->c.requests++;
+	st = app_http_send(&e->conns[e->current], "/v3/kv/txn", e->token, e->req, len, &reused);
+	e->pending_sent = st == PM_OK;
+	return PM_OK; /* a failed send is retried by app_etcd_txn_end */
+}
+
+pm_status app_etcd_txn_end(struct app_etcd *e)
+{
+	if (!e->pending) {
+		return PM_ERR_STATE;
+	}
+	e->pending = false;
+	if (e->pending_sent) {
+		int http_status = 0;
+		bool closed = false;
+		pm_status st = app_http_receive(&e->conns[e->current], e->resp, sizeof(e->resp), &e->resp_len,
+		                                &http_status, &closed);
+		if (st == PM_OK) {
+			st = interpret(e, http_status);
+			if (st == PM_OK) {
+				return txn_succeeded(e);
+			}
+			if (st != PM_ERR_PERM && st != PM_ERR_TIMEOUT) {
+				e->c.errors++;
+				return st; /* etcd's answer: NOSPACE, lease not found, ... */
+			}
+		} else {
+			st = transport_error(e, st);
+			if (st == PM_ERR_TIMEOUT && e->p.endpoint_count == 1) {
+				e->c.errors++;
+				return st; /* unknown outcome: the caller backs off and retries */
+			}
+			if (st == PM_ERR_TIMEOUT) {
+				e->current = (e->current + 1) % e->p.endpoint_count;
+				e->c.failovers++;
+			}
+		}
+	}
+	/* The general path: failover across endpoints and re-authentication, same request body. */
+	pm_status st = call(e, "/v3/kv/txn", e->pending_len);
+	return st == PM_OK ? txn_succeeded(e) : st;
 }
 
 pm_status app_etcd_range(struct app_etcd *e, const uint8_t *key, size_t key_len, const uint8_t *range_end,

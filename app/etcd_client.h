@@ -59,6 +59,9 @@ struct app_etcd {
 	int64_t last_code;    /* its gRPC code */
 	struct app_etcd_counters c;
 	struct app_json json; /* of the last response */
+	bool pending;         /* a txn begun and not ended */
+	bool pending_sent;    /* ... and its request went out on the current endpoint */
+	size_t pending_len;   /* its body in req */
 	size_t resp_len;
 	char req[APP_ETCD_REQ_CAP];
 	char resp[APP_ETCD_RESP_CAP];
@@ -73,6 +76,12 @@ void app_etcd_close(struct app_etcd *e);
  * PM_ERR_NOSPACE: etcd's quota is exhausted (NOSPACE alarm); PM_ERR_NOENT: a lease was not found;
  * PM_ERR_INVAL: the request would exceed APP_ETCD_MAX_TXN_BYTES. */
 pm_status app_etcd_txn_put(struct app_etcd *e, const struct app_etcd_put *ops, size_t n);
+
+/* The same in two halves, so that the caller works while etcd commits: begin builds the request
+ * (into the client) and sends it; end waits for the answer, and on a transport failure or an expired
+ * token retries the same request through the failover/re-authentication path. */
+pm_status app_etcd_txn_begin(struct app_etcd *e, const struct app_etcd_put *ops, size_t n);
+pm_status app_etcd_txn_end(struct app_etcd *e);
 
 /* Called per key of a range; return non-zero to stop. */
 typedef int (*app_etcd_kv_fn)(void *ctx, const uint8_t *key, size_t key_len, const uint8_t *value,

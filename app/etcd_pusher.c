@@ -93,12 +93,8 @@ pm_status app_pusher_init(struct app_pusher *p, const struct app_pusher_params *
 	while (pl > 0 && p->p.prefix[pl - 1] == '/') {
 		p->p.prefix[--pl] = '\0';
 	}
-	p->nops = 0;
-	p->batch_bytes = 0;
-	p->batch_records = 0;
-	p->batch_events = 0;
-	p->batch_last_seq = 0;
-	p->batch_sealed = false;
+	memset(p->batches, 0, sizeof(p->batches));
+	p->cur = 0;
 	p->have_lookahead = false;
 	p->at_end = false;
 	memset(p->leases, 0, sizeof(p->leases));
@@ -193,32 +189,32 @@ static pm_status encode_value(const struct app_pusher *p, const Picmon__Record *
 }
 
 /* Adds (or replaces: latest wins, never the same key twice in one txn) one op of the batch. */
-static pm_status add_op(struct app_pusher *p, const char *key, size_t key_len, const Picmon__Record *msg,
-                        uint32_t cls, int64_t bucket, bool leased)
+static pm_status add_op(struct app_pusher *p, struct app_pusher_batch *b, const char *key, size_t key_len,
+                        const Picmon__Record *msg, uint32_t cls, int64_t bucket, bool leased)
 {
 	struct app_pusher_op *op = NULL;
-	for (size_t i = 0; i < p->nops; i++) {
-		if (p->ops[i].key_len == key_len && memcmp(p->ops[i].key, key, key_len) == 0) {
-			op = &p->ops[i];
-			p->batch_bytes -= APP_B64_LEN(op->value_len);
+	for (size_t i = 0; i < b->nops; i++) {
+		if (b->ops[i].key_len == key_len && memcmp(b->ops[i].key, key, key_len) == 0) {
+			op = &b->ops[i];
+			b->bytes -= APP_B64_LEN(op->value_len);
 			break;
 		}
 	}
 	if (op == NULL) {
-		if (p->nops >= APP_ETCD_MAX_TXN_OPS || key_len >= sizeof(op->key)) {
+		if (b->nops >= APP_ETCD_MAX_TXN_OPS || key_len >= sizeof(op->key)) {
 			return PM_ERR_NOSPACE;
 		}
-		op = &p->ops[p->nops++];
+		op = &b->ops[b->nops++];
 		memcpy(op->key, key, key_len);
 		op->key[key_len] = '\0';
 		op->key_len = key_len;
-		p->batch_bytes += APP_B64_LEN(key_len) + 64u;
+		b->bytes += APP_B64_LEN(key_len) + 64u;
 	}
 	pm_status st = encode_value(p, msg, op->value, sizeof(op->value), &op->value_len);
 	if (st != PM_OK) {
 		return st;
 	}
-	p->batch_bytes += APP_B64_LEN(op->value_len);
+	b->bytes += APP_B64_LEN(op->value_len);
 	op->lease_class = cls;
 	op->bucket = bucket;
 	op->lease = leased ? app_pusher_lease_id(p, cls, bucket) : 0;
@@ -231,7 +227,7 @@ static unsigned ops_needed(const struct rt_record *rec)
 }
 
 /* Maps one journal record to its keys in the batch. */
-static pm_status add_record(struct app_pusher *p, const struct rt_record *rec)
+static pm_status add_record(struct app_pusher *p, struct app_pusher_batch *b, const struct rt_record *rec)
 {
 	Picmon__Record msg;
 	union {
@@ -249,19 +245,19 @@ static pm_status add_record(struct app_pusher *p, const struct rt_record *rec)
 	case RT_REC_METRIC:
 		st = app_pusher_key(p->p.prefix, rec, "metric", key, sizeof(key), &kl);
 		if (st == PM_OK) {
-			st = add_op(p, key, kl, &msg, APP_RET_METRICS, bucket, true);
+			st = add_op(p, b, key, kl, &msg, APP_RET_METRICS, bucket, true);
 		}
 		break;
 	case RT_REC_STATE: {
 		st = app_pusher_key(p->p.prefix, rec, "state", key, sizeof(key), &kl);
 		if (st == PM_OK) {
-			st = add_op(p, key, kl, &msg, APP_RET_STATE, bucket, true);
+			st = add_op(p, b, key, kl, &msg, APP_RET_STATE, bucket, true);
 		}
 		if (st == PM_OK) {
 			st = app_pusher_key(p->p.prefix, rec, "event", key, sizeof(key), &kl);
 		}
 		if (st == PM_OK) {
-			st = add_op(p, key, kl, &msg, APP_RET_STATE, bucket, true);
+			st = add_op(p, b, key, kl, &msg, APP_RET_STATE, bucket, true);
 		}
 		/* The resource's summary: current state, since when, from which record. No lease: one
 		 * small key per configured resource, the entry point of a reader. */
@@ -277,7 +273,7 @@ static pm_status add_record(struct app_pusher *p, const struct rt_record *rec)
 			st = app_pusher_key(p->p.prefix, rec, "summary", key, sizeof(key), &kl);
 		}
 		if (st == PM_OK) {
-			st = add_op(p, key, kl, &smsg, APP_RET_STATE, bucket, false);
+			st = add_op(p, b, key, kl, &smsg, APP_RET_STATE, bucket, false);
 		}
 		break;
 	}
@@ -285,7 +281,7 @@ static pm_status add_record(struct app_pusher *p, const struct rt_record *rec)
 	case RT_REC_VIOLATION:
 		st = app_pusher_key(p->p.prefix, rec, "event", key, sizeof(key), &kl);
 		if (st == PM_OK) {
-			st = add_op(p, key, kl, &msg, APP_RET_EVENTS, bucket, true);
+			st = add_op(p, b, key, kl, &msg, APP_RET_EVENTS, bucket, true);
 		}
 		break;
 	default:
@@ -295,26 +291,26 @@ static pm_status add_record(struct app_pusher *p, const struct rt_record *rec)
 	if (st != PM_OK) {
 		return st;
 	}
-	p->batch_records++;
+	b->records++;
 	if (rec->kind != RT_REC_METRIC) {
-		p->batch_events++;
+		b->events++;
 	}
-	p->batch_last_seq = rec->seq;
+	b->last_seq = rec->seq;
 	return PM_OK;
 }
 
-static bool fits(const struct app_pusher *p, const struct rt_record *rec)
+static bool fits(const struct app_pusher *p, const struct app_pusher_batch *b, const struct rt_record *rec)
 {
 	size_t worst =
 	    ops_needed(rec) * (APP_B64_LEN(APP_PUSHER_MAX_KEY) + APP_B64_LEN(APP_RECORD_MAX_JSON) + 64u);
-	return p->nops + ops_needed(rec) <= p->p.max_ops_per_txn &&
-	       p->batch_bytes + worst + 64u <= p->p.max_txn_bytes;
+	return b->nops + ops_needed(rec) <= p->p.max_ops_per_txn &&
+	       b->bytes + worst + 64u <= p->p.max_txn_bytes;
 }
 
 /* Fills the batch from the journal until it is full or the journal end is reached. */
-static pm_status fill_batch(struct app_pusher *p)
+static pm_status fill_batch(struct app_pusher *p, struct app_pusher_batch *b)
 {
-	for (uint32_t i = 0; i < APP_ETCD_MAX_TXN_OPS && !p->batch_sealed; i++) {
+	for (uint32_t i = 0; i < APP_ETCD_MAX_TXN_OPS && !b->sealed; i++) {
 		struct rt_record rec;
 		if (p->have_lookahead) {
 			rec = p->lookahead;
@@ -345,23 +341,23 @@ static pm_status fill_batch(struct app_pusher *p)
 			if (st != PM_OK) {
 				hal_log(HAL_LOG_WARN,
 				        "etcd: journal record %" PRIu64 " is not decodable: skipped", seq);
-				p->batch_last_seq = seq;
+				b->last_seq = seq;
 				continue;
 			}
 			rec.seq = seq;
 		}
-		if (!fits(p, &rec)) {
+		if (!fits(p, b, &rec)) {
 			p->lookahead = rec;
 			p->have_lookahead = true;
-			p->batch_sealed = true;
+			b->sealed = true;
 			break;
 		}
-		pm_status st = add_record(p, &rec);
+		pm_status st = add_record(p, b, &rec);
 		if (st != PM_OK) {
 			hal_log(HAL_LOG_WARN,
 			        "etcd: record %" PRIu64 " cannot be mapped to keys (%s): skipped", rec.seq,
 			        pm_status_str(st));
-			p->batch_last_seq = rec.seq;
+			b->last_seq = rec.seq;
 		}
 	}
 	return PM_OK;
@@ -425,13 +421,13 @@ static struct app_pusher_lease *lease_slot(struct app_pusher *p, uint32_t cls, i
 	return oldest;
 }
 
-static pm_status ensure_leases(struct app_pusher *p, pm_ns now)
+static pm_status ensure_leases(struct app_pusher *p, const struct app_pusher_batch *b, pm_ns now)
 {
-	for (size_t i = 0; i < p->nops; i++) {
-		if (p->ops[i].lease == 0) {
+	for (size_t i = 0; i < b->nops; i++) {
+		if (b->ops[i].lease == 0) {
 			continue;
 		}
-		struct app_pusher_lease *l = lease_slot(p, p->ops[i].lease_class, p->ops[i].bucket, now);
+		struct app_pusher_lease *l = lease_slot(p, b->ops[i].lease_class, b->ops[i].bucket, now);
 		if (l->granted) {
 			continue;
 		}
@@ -523,35 +519,45 @@ pm_status app_pusher_step(struct app_pusher *p, pm_ns now)
 	if (st != PM_OK) {
 		return handle_failure(p, st, now);
 	}
-	if (!p->batch_sealed) {
-		st = fill_batch(p);
+	struct app_pusher_batch *b = &p->batches[p->cur];
+	struct app_pusher_batch *next = &p->batches[1u - p->cur];
+	if (!b->sealed) {
+		st = fill_batch(p, b);
 		if (st != PM_OK) {
 			hal_log(HAL_LOG_ERROR, "etcd: reading the journal: %s", pm_status_str(st));
 			backoff(p, now);
 			return st;
 		}
 	}
-	if (p->nops == 0) {
+	if (b->nops == 0) {
 		/* Records that mapped to nothing (skipped) still advance the cursor. */
-		if (p->batch_last_seq > p->c.acked_seq) {
-			p->c.acked_seq = p->batch_last_seq;
+		if (b->last_seq > p->c.acked_seq) {
+			p->c.acked_seq = b->last_seq;
 			p->cursor_dirty = true;
 		}
-		p->batch_sealed = false;
+		b->sealed = false;
 		maybe_save_cursor(p, now, false);
 		return PM_ERR_AGAIN;
 	}
-	p->batch_sealed = true; /* retried as is until accepted */
-	st = ensure_leases(p, now);
+	b->sealed = true; /* retried as is until accepted */
+	st = ensure_leases(p, b, now);
 	if (st == PM_OK) {
-		for (size_t i = 0; i < p->nops; i++) {
-			p->puts[i] = (struct app_etcd_put){ .key = p->ops[i].key,
-				                            .key_len = p->ops[i].key_len,
-				                            .value = p->ops[i].value,
-				                            .value_len = p->ops[i].value_len,
-				                            .lease = p->ops[i].lease };
+		for (size_t i = 0; i < b->nops; i++) {
+			p->puts[i] = (struct app_etcd_put){ .key = b->ops[i].key,
+				                            .key_len = b->ops[i].key_len,
+				                            .value = b->ops[i].value,
+				                            .value_len = b->ops[i].value_len,
+				                            .lease = b->ops[i].lease };
 		}
-		st = app_etcd_txn_put(&p->etcd, p->puts, p->nops);
+		st = app_etcd_txn_begin(&p->etcd, p->puts, b->nops);
+	}
+	if (st == PM_OK) {
+		/* While etcd commits this txn, the next one is read from the journal. Its errors come
+		 * back at its own turn. */
+		if (!next->sealed) {
+			(void)fill_batch(p, next);
+		}
+		st = app_etcd_txn_end(&p->etcd);
 	}
 	if (st != PM_OK) {
 		return handle_failure(p, st, now);
@@ -561,19 +567,25 @@ pm_status app_pusher_step(struct app_pusher *p, pm_ns now)
 		hal_log(HAL_LOG_INFO, "etcd: space available again, pushing resumed");
 	}
 	p->c.txns++;
-	p->c.ops += p->nops;
-	p->c.records_pushed += p->batch_records;
-	p->c.events_pushed += p->batch_events;
-	p->c.acked_seq = p->batch_last_seq;
+	p->c.ops += b->nops;
+	p->c.records_pushed += b->records;
+	p->c.events_pushed += b->events;
+	p->c.acked_seq = b->last_seq;
 	p->cursor_dirty = true;
-	p->nops = 0;
-	p->batch_bytes = 0;
-	p->batch_records = 0;
-	p->batch_events = 0;
-	p->batch_sealed = false;
+	b->nops = 0;
+	b->bytes = 0;
+	b->records = 0;
+	b->events = 0;
+	b->sealed = false;
+	p->cur = 1u - p->cur;
 	p->backoff_ns = 0;
 	maybe_save_cursor(p, now, false);
 	return PM_OK;
+}
+
+static bool batches_empty(const struct app_pusher *p)
+{
+	return p->batches[0].nops == 0 && p->batches[1].nops == 0;
 }
 
 pm_status app_pusher_flush(struct app_pusher *p, pm_ns grace_ns, uint64_t *remaining)
@@ -590,7 +602,7 @@ pm_status app_pusher_flush(struct app_pusher *p, pm_ns grace_ns, uint64_t *remai
 		if (st == PM_OK) {
 			continue;
 		}
-		if (p->nops == 0 && !p->have_lookahead && p->at_end) {
+		if (batches_empty(p) && !p->have_lookahead && p->at_end) {
 			break; /* caught up */
 		}
 		pm_ns until = p->backoff_until_ns > now ? p->backoff_until_ns : now + PM_NS_PER_MS;
@@ -598,7 +610,7 @@ pm_status app_pusher_flush(struct app_pusher *p, pm_ns grace_ns, uint64_t *remai
 	}
 	maybe_save_cursor(p, hal_clock_mono_ns(), true);
 	/* Count what is left: the batch, the look-ahead and the rest of the journal. */
-	uint64_t left = p->batch_records + (p->have_lookahead ? 1u : 0u);
+	uint64_t left = p->batches[0].records + p->batches[1].records + (p->have_lookahead ? 1u : 0u);
 	for (uint64_t i = 0; i < UINT64_C(1) << 32; i++) {
 		uint64_t seq = 0;
 		size_t len = 0;

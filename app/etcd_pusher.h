@@ -84,24 +84,28 @@ struct app_pusher_lease {
 	pm_ns last_keepalive_ns;
 };
 
+/* One txn's worth of keys. Two of them: one is sent while the next is filled from the journal. */
+struct app_pusher_batch {
+	struct app_pusher_op ops[APP_ETCD_MAX_TXN_OPS];
+	size_t nops;
+	size_t bytes;      /* encoded size estimate */
+	uint64_t last_seq; /* last journal record it covers */
+	uint32_t records;
+	uint32_t events;
+	bool sealed; /* no more records go in: sent (and retried as is until accepted) or full */
+};
+
 struct app_pusher {
 	struct app_pusher_params p;
 	struct app_etcd etcd;
 	struct app_journal_reader reader;
 	struct app_pb_arena arena;
-	/* the batch being built or retried */
-	struct app_pusher_op ops[APP_ETCD_MAX_TXN_OPS];
+	struct app_pusher_batch batches[2];
+	size_t cur; /* the batch sent next; the other one is filled meanwhile */
 	struct app_etcd_put puts[APP_ETCD_MAX_TXN_OPS];
-	size_t nops;
-	size_t batch_bytes;
-	uint64_t batch_last_seq;
-	uint32_t batch_records;
-	uint32_t batch_events;
-	bool batch_sealed;   /* no more records fit, or the journal end was reached */
 	bool have_lookahead; /* a record read but not fitting the batch */
 	struct rt_record lookahead;
 	bool at_end; /* the last read found the end of the journal */
-	/* state */
 	struct app_pusher_lease leases[APP_PUSHER_LEASES];
 	uint64_t lease_salt;
 	pm_ns backoff_until_ns;

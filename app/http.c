@@ -522,13 +522,10 @@ static pm_status read_response(struct app_http_conn *c, int64_t deadline, char *
 	return PM_OK;
 }
 
-pm_status app_http_post(struct app_http_conn *c, const char *path, const char *auth, const char *body,
-                        size_t body_len, char *resp, size_t resp_cap, size_t *resp_len, int *status)
+pm_status app_http_send(struct app_http_conn *c, const char *path, const char *auth, const char *body,
+                        size_t body_len, bool *reused)
 {
-	if (resp_cap < 2) {
-		return PM_ERR_INVAL;
-	}
-	char head[512];
+	char head[768];
 	int hn;
 	if (auth != NULL && auth[0] != '\0') {
 		hn = snprintf(
@@ -545,33 +542,60 @@ pm_status app_http_post(struct app_http_conn *c, const char *path, const char *a
 	if (hn <= 0 || (size_t)hn >= sizeof(head)) {
 		return PM_ERR_INVAL;
 	}
+	*reused = c->sock.fd >= 0;
+	if (!*reused) {
+		pm_status cs = hal_tcp_connect(&c->sock, &c->addr, c->connect_timeout_ns);
+		if (cs != PM_OK) {
+			return cs;
+		}
+		c->requests = 0;
+	}
 	int64_t deadline = hal_clock_mono_ns() + c->io_timeout_ns;
+	pm_status st = hal_tcp_send(&c->sock, head, (size_t)hn, c->io_timeout_ns);
+	if (st == PM_OK && body_len > 0) {
+		int64_t left = deadline - hal_clock_mono_ns();
+		st = left > 0 ? hal_tcp_send(&c->sock, body, body_len, left) : PM_ERR_TIMEOUT;
+	}
+	if (st != PM_OK) {
+		app_http_close(c);
+	}
+	return st;
+}
+
+pm_status app_http_receive(struct app_http_conn *c, char *resp, size_t resp_cap, size_t *resp_len,
+                           int *status, bool *closed_before_answer)
+{
+	*closed_before_answer = false;
+	if (resp_cap < 2 || c->sock.fd < 0) {
+		return resp_cap < 2 ? PM_ERR_INVAL : PM_ERR_IO;
+	}
+	pm_status st = read_response(c, hal_clock_mono_ns() + c->io_timeout_ns, resp, resp_cap, resp_len,
+	                             status, closed_before_answer);
+	if (st != PM_OK) {
+		app_http_close(c);
+		return st;
+	}
+	c->requests++;
+	return PM_OK;
+}
+
+pm_status app_http_post(struct app_http_conn *c, const char *path, const char *auth, const char *body,
+                        size_t body_len, char *resp, size_t resp_cap, size_t *resp_len, int *status)
+{
+	if (resp_cap < 2) {
+		return PM_ERR_INVAL;
+	}
 	/* At most two attempts: the second only when a reused connection turned out to be closed. */
 	for (int attempt = 0; attempt < 2; attempt++) {
-		bool reused = c->sock.fd >= 0;
-		if (!reused) {
-			pm_status cs = hal_tcp_connect(&c->sock, &c->addr, c->connect_timeout_ns);
-			if (cs != PM_OK) {
-				return cs;
-			}
-			c->requests = 0;
-		}
-		int64_t left = deadline - hal_clock_mono_ns();
-		pm_status st = left > 0 ? hal_tcp_send(&c->sock, head, (size_t)hn, left) : PM_ERR_TIMEOUT;
-		if (st == PM_OK && body_len > 0) {
-			left = deadline - hal_clock_mono_ns();
-			st = left > 0 ? hal_tcp_send(&c->sock, body, body_len, left) : PM_ERR_TIMEOUT;
-		}
-		bool fresh_eof = false;
+		bool reused = false, closed = false;
+		pm_status st = app_http_send(c, path, auth, body, body_len, &reused);
 		if (st == PM_OK) {
-			st = read_response(c, deadline, resp, resp_cap, resp_len, status, &fresh_eof);
+			st = app_http_receive(c, resp, resp_cap, resp_len, status, &closed);
 		}
 		if (st == PM_OK) {
-			c->requests++;
 			return PM_OK;
 		}
-		app_http_close(c);
-		if (!(reused && (fresh_eof || st == PM_ERR_IO))) {
+		if (!(reused && (closed || st == PM_ERR_IO))) {
 			return st;
 		}
 	}

@@ -65,6 +65,15 @@ pm_status app_http_conn_init(struct app_http_conn *c, const char *url, int64_t c
 pm_status app_http_post(struct app_http_conn *c, const char *path, const char *auth, const char *body,
                         size_t body_len, char *resp, size_t resp_cap, size_t *resp_len, int *status);
 
+/* The two halves of app_http_post, for pipelining work between a request and its answer (no retry:
+ * the caller falls back to app_http_post on failure). `*reused`: the connection served requests
+ * before (a server may have closed it meanwhile). `*closed_before_answer`: it closed before any byte
+ * of the answer. Both close the connection on failure. */
+pm_status app_http_send(struct app_http_conn *c, const char *path, const char *auth, const char *body,
+                        size_t body_len, bool *reused);
+pm_status app_http_receive(struct app_http_conn *c, char *resp, size_t resp_cap, size_t *resp_len,
+                           int *status, bool *closed_before_answer);
+
 void app_http_close(struct app_http_conn *c);
 
 #endif

@@ -446,15 +446,25 @@ pm_status app_journal_reader_next(struct app_journal_reader *r, uint64_t *seq, u
 			continue;
 		}
 		if (st == PM_ERR_CORRUPT) {
-			bool has = false;
-			if (r->live) {
+			if (r->live && avail <= APP_JOURNAL_MAX_FRAME) {
+				/* Near the end of what is written, a frame still being written may read as
+				 * garbage for a moment: skip only once a whole frame's worth of bytes lies
+				 * beyond it (the writer appends whole frames in order) or the segment is
+				 * finished; otherwise wait. */
+				size_t before = avail;
+				pm_status fs = reader_fill(r, &avail);
+				if (fs != PM_OK) {
+					return fs;
+				}
+				if (avail > before) {
+					continue;
+				}
+				bool has = false;
 				pm_status hs = reader_has_next_segment(r, &has);
 				if (hs != PM_OK) {
 					return hs;
 				}
 				if (!has) {
-					/* The writer's current segment: a frame still being written reads as
-					 * garbage for a moment; wait instead of skipping. */
 					return PM_ERR_AGAIN;
 				}
 			}

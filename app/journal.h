@@ -149,6 +149,7 @@ struct app_writer {
 	pm_ns last_fsync_ns;
 	pm_ns last_metric_flush_ns;
 	bool unsynced;
+	bool failing; /* the last write failed (logged once per outage) */
 	struct app_journal_segments segs;
 	uint64_t seg_size[APP_JOURNAL_MAX_SEGMENTS]; /* sizes parallel to segs (last one = current) */
 	struct app_writer_counters c;

@@ -237,9 +237,20 @@ static pm_status flush_buf(struct app_writer *w)
 	pm_status st = hal_file_append(&w->seg, w->buf, w->buf_len);
 	if (st != PM_OK) {
 		w->c.write_errors++;
-		hal_log(HAL_LOG_ERROR, "journal: write failed: %s", pm_status_str(st));
+		/* Once per outage: the writer retries every step and must not flood the log. */
+		if (!w->failing) {
+			hal_log(HAL_LOG_ERROR,
+			        "journal: write failed: %s (retrying; records wait in the rings)",
+			        pm_status_str(st));
+		}
+		w->failing = true;
 		return st;
 	}
+	if (w->failing) {
+		hal_log(HAL_LOG_INFO, "journal: writing again after %" PRIu64 " failed attempts",
+		        w->c.write_errors);
+	}
+	w->failing = false;
 	w->buf_len = 0;
 	w->unsynced = true;
 	return PM_OK;

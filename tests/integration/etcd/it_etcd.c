@@ -449,6 +449,14 @@ static void case_roundtrip(const char *picmon)
 	m = get_record(P, &cap, &arena);
 	CHECK(m->body_case == PICMON__RECORD__BODY_SUMMARY && strcmp(m->summary->state, "Degraded") == 0 &&
 	      m->summary->last_seq == recs[0].seq && cap.lease == 0);
+	/* Lease calls on their own: grant (twice: idempotent), keepalive, revoke, unknown lease. */
+	bool existed = false;
+	CHECK(app_etcd_lease_grant(&probe, 77, 600, &existed) == PM_OK && !existed);
+	CHECK(app_etcd_lease_grant(&probe, 77, 600, &existed) == PM_OK && existed);
+	CHECK(app_etcd_lease_keepalive(&probe, 77, &ttl) == PM_OK && ttl == 600);
+	CHECK(app_etcd_lease_revoke(&probe, 77) == PM_OK);
+	CHECK(app_etcd_lease_keepalive(&probe, 77, &ttl) == PM_ERR_NOENT);
+	CHECK(app_etcd_lease_ttl(&probe, 77, &ttl, &granted) == PM_ERR_NOENT);
 	/* Exactly these six keys. */
 	CHECK(etcd_events("/piccolo/monitoring/") == 3);
 	/* Idempotence: the pusher restarted without its cursor pushes everything again, same keys. */
