@@ -8,31 +8,8 @@
 #include <string.h>
 
 #include "hal/log.h"
+#include "rt/byteorder.h"
 #include "rt/crc32.h"
-
-static void put_u32(uint8_t *p, uint32_t v)
-{
-	for (unsigned i = 0; i < 4; i++) {
-		p[i] = (uint8_t)(v >> (8 * i));
-	}
-}
-
-static void put_u64(uint8_t *p, uint64_t v)
-{
-	for (unsigned i = 0; i < 8; i++) {
-		p[i] = (uint8_t)(v >> (8 * i));
-	}
-}
-
-static uint32_t get_u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
-}
-
-static uint64_t get_u64(const uint8_t *p)
-{
-	return (uint64_t)get_u32(p) | ((uint64_t)get_u32(p + 4) << 32);
-}
 
 static uint32_t frame_crc(const uint8_t *hdr, const uint8_t *payload, size_t len)
 {
@@ -45,10 +22,10 @@ size_t app_journal_frame(uint64_t seq, const uint8_t *payload, size_t len, uint8
 {
 	assert(len <= APP_JOURNAL_MAX_PAYLOAD && cap >= APP_JOURNAL_FRAME_HDR + len);
 	(void)cap;
-	put_u32(out, (uint32_t)len);
-	put_u64(out + 8, seq);
+	rt_put_le32(out, (uint32_t)len);
+	rt_put_le64(out + 8, seq);
 	memcpy(out + APP_JOURNAL_FRAME_HDR, payload, len);
-	put_u32(out + 4, frame_crc(out, out + APP_JOURNAL_FRAME_HDR, len));
+	rt_put_le32(out + 4, frame_crc(out, out + APP_JOURNAL_FRAME_HDR, len));
 	return APP_JOURNAL_FRAME_HDR + len;
 }
 
@@ -58,15 +35,15 @@ pm_status app_journal_frame_check(const uint8_t *buf, size_t avail, uint64_t *se
 	if (avail < APP_JOURNAL_FRAME_HDR) {
 		return PM_ERR_AGAIN;
 	}
-	uint32_t len = get_u32(buf);
-	uint64_t s = get_u64(buf + 8);
+	uint32_t len = rt_get_le32(buf);
+	uint64_t s = rt_get_le64(buf + 8);
 	if (len == 0 || len > APP_JOURNAL_MAX_PAYLOAD || s == 0) {
 		return PM_ERR_CORRUPT;
 	}
 	if (avail < APP_JOURNAL_FRAME_HDR + len) {
 		return PM_ERR_AGAIN;
 	}
-	if (frame_crc(buf, buf + APP_JOURNAL_FRAME_HDR, len) != get_u32(buf + 4)) {
+	if (frame_crc(buf, buf + APP_JOURNAL_FRAME_HDR, len) != rt_get_le32(buf + 4)) {
 		return PM_ERR_CORRUPT;
 	}
 	*seq = s;

@@ -4,6 +4,8 @@
 #include <assert.h>
 #include <string.h>
 
+#include "rt/byteorder.h"
+#include "rt/crc32.h"
 #include "rt/resmon.h"
 
 #define BL_MAGIC 0x4c424d50u /* "PMBL" little-endian */
@@ -21,60 +23,16 @@ static size_t bounded_len(const char *s, size_t max)
 	return n;
 }
 
-static uint32_t crc32_le(const uint8_t *p, size_t n)
-{
-	uint32_t crc = 0xFFFFFFFFu;
-	for (size_t i = 0; i < n; i++) {
-		crc ^= p[i];
-		for (unsigned b = 0; b < 8; b++) {
-			crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-		}
-	}
-	return ~crc;
-}
-
-static void put_u32(uint8_t *p, uint32_t v)
-{
-	for (unsigned i = 0; i < 4; i++) {
-		p[i] = (uint8_t)(v >> (8 * i));
-	}
-}
-
-static void put_u64(uint8_t *p, uint64_t v)
-{
-	for (unsigned i = 0; i < 8; i++) {
-		p[i] = (uint8_t)(v >> (8 * i));
-	}
-}
-
 static void put_f64(uint8_t *p, double d)
 {
 	uint64_t v;
 	memcpy(&v, &d, sizeof(v));
-	put_u64(p, v);
-}
-
-static uint32_t get_u32(const uint8_t *p)
-{
-	uint32_t v = 0;
-	for (unsigned i = 0; i < 4; i++) {
-		v |= (uint32_t)p[i] << (8 * i);
-	}
-	return v;
-}
-
-static uint64_t get_u64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (unsigned i = 0; i < 8; i++) {
-		v |= (uint64_t)p[i] << (8 * i);
-	}
-	return v;
+	rt_put_le64(p, v);
 }
 
 static double get_f64(const uint8_t *p)
 {
-	uint64_t v = get_u64(p);
+	uint64_t v = rt_get_le64(p);
 	double d;
 	memcpy(&d, &v, sizeof(d));
 	return d;
@@ -88,12 +46,12 @@ static void put_entry(uint8_t *p, uint32_t type, uint32_t series, const char *na
 	p[1] = (uint8_t)series;
 	size_t len = bounded_len(name, PM_MAX_NAME - 1);
 	memcpy(p + 4, name, len);
-	put_u64(p + 68, b->n);
+	rt_put_le64(p + 68, b->n);
 	put_f64(p + 76, b->mean);
 	put_f64(p + 84, b->var);
 	put_f64(p + 92, b->m2);
-	put_u64(p + 100, (uint64_t)b->learned_ns);
-	put_u32(p + 108, b->learned);
+	rt_put_le64(p + 100, (uint64_t)b->learned_ns);
+	rt_put_le32(p + 108, b->learned);
 }
 
 _Static_assert(112 + 4 == RT_BASELINE_ENTRY_SIZE, "baseline entry layout");
@@ -135,11 +93,11 @@ pm_status rt_resmon_baseline_save(const struct rt_resmon *m, uint8_t *buf, size_
 	if (cap < at + 4) {
 		return PM_ERR_NOSPACE;
 	}
-	put_u32(buf, BL_MAGIC);
-	put_u32(buf + 4, BL_VERSION);
-	put_u32(buf + 8, count);
-	put_u32(buf + 12, RT_BASELINE_ENTRY_SIZE);
-	put_u32(buf + at, crc32_le(buf, at));
+	rt_put_le32(buf, BL_MAGIC);
+	rt_put_le32(buf + 4, BL_VERSION);
+	rt_put_le32(buf + 8, count);
+	rt_put_le32(buf + 12, RT_BASELINE_ENTRY_SIZE);
+	rt_put_le32(buf + at, rt_crc32(0, buf, at));
 	*len = at + 4;
 	return PM_OK;
 }
@@ -152,16 +110,16 @@ pm_status rt_resmon_baseline_load(struct rt_resmon *m, const uint8_t *buf, size_
 	if (!m->started) {
 		return PM_ERR_STATE;
 	}
-	if (len < BL_HEADER + 4 || get_u32(buf) != BL_MAGIC || get_u32(buf + 4) != BL_VERSION ||
-	    get_u32(buf + 12) != RT_BASELINE_ENTRY_SIZE) {
+	if (len < BL_HEADER + 4 || rt_get_le32(buf) != BL_MAGIC || rt_get_le32(buf + 4) != BL_VERSION ||
+	    rt_get_le32(buf + 12) != RT_BASELINE_ENTRY_SIZE) {
 		return PM_ERR_CORRUPT;
 	}
-	uint32_t count = get_u32(buf + 8);
+	uint32_t count = rt_get_le32(buf + 8);
 	if (count > (len - BL_HEADER - 4) / RT_BASELINE_ENTRY_SIZE ||
 	    len != BL_HEADER + (size_t)count * RT_BASELINE_ENTRY_SIZE + 4) {
 		return PM_ERR_CORRUPT;
 	}
-	if (crc32_le(buf, len - 4) != get_u32(buf + len - 4)) {
+	if (rt_crc32(0, buf, len - 4) != rt_get_le32(buf + len - 4)) {
 		return PM_ERR_CORRUPT;
 	}
 	/* Validate everything before restoring anything: a bad entry leaves the monitor untouched. */
@@ -173,7 +131,7 @@ pm_status rt_resmon_baseline_load(struct rt_resmon *m, const uint8_t *buf, size_
 		                 series == BL_SERIES_PATTERN + RT_PATTERN_ERRORS;
 		double var = get_f64(p + 84);
 		if (p[0] >= RT_RES_TYPE_COUNT || !series_ok || memchr(p + 4, '\0', PM_MAX_NAME) == NULL ||
-		    !(var >= 0.0) || get_f64(p + 76) != get_f64(p + 76) || get_u32(p + 108) > 1) {
+		    !(var >= 0.0) || get_f64(p + 76) != get_f64(p + 76) || rt_get_le32(p + 108) > 1) {
 			return PM_ERR_CORRUPT;
 		}
 	}
@@ -206,12 +164,12 @@ pm_status rt_resmon_baseline_load(struct rt_resmon *m, const uint8_t *buf, size_
 		uint32_t series = p[1];
 		struct rt_baseline *b =
 		    series < RT_MET_COUNT ? &r->stat[series] : &r->pattern[series - BL_SERIES_PATTERN].base;
-		b->n = get_u64(p + 68);
+		b->n = rt_get_le64(p + 68);
 		b->mean = get_f64(p + 76);
 		b->var = get_f64(p + 84);
 		b->m2 = get_f64(p + 92);
-		b->learned_ns = (pm_ns)get_u64(p + 100);
-		b->learned = get_u32(p + 108);
+		b->learned_ns = (pm_ns)rt_get_le64(p + 100);
+		b->learned = rt_get_le32(p + 108);
 		b->last_ns = 0; /* monotonic time of the previous run means nothing in this one */
 	}
 	if (skipped != NULL) {
