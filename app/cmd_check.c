@@ -36,16 +36,16 @@ static void json_str(const char *s)
 	putchar('"');
 }
 
-static void cpus_text(const struct rt_cpu_set *set, char *buf, size_t cap)
+static void cpus_text(const struct hal_cpuset *set, char *buf, size_t cap)
 {
 	size_t at = 0;
 	buf[0] = '\0';
 	for (uint32_t c = 0; c < PM_MAX_CPUS; c++) {
-		if (!rt_cpu_set_has(set, c)) {
+		if (!hal_cpuset_has(set, c)) {
 			continue;
 		}
 		uint32_t end = c;
-		while (end + 1 < PM_MAX_CPUS && rt_cpu_set_has(set, end + 1)) {
+		while (end + 1 < PM_MAX_CPUS && hal_cpuset_has(set, end + 1)) {
 			end++;
 		}
 		int w = end == c ? snprintf(buf + at, cap - at, "%s%u", at ? "," : "", (unsigned)c)
@@ -135,7 +135,7 @@ static void print_text(const struct rt_config *cfg, const struct cfg_diag_list *
 		       rt_bound_verdict_name(l->hyperbolic));
 	}
 	for (uint16_t m = 0; m < cfg->n_models; m++) {
-		if (cfg->models[m].time_critical && rt_cpu_set_empty(&cfg->models[m].cpus)) {
+		if (cfg->models[m].time_critical && hal_cpuset_empty(&cfg->models[m].cpus)) {
 			printf("  note: '%s' has no cpuAffinity and is not part of the per-CPU analysis\n",
 			       cfg->models[m].name);
 		}
@@ -179,7 +179,7 @@ static void print_json(const struct rt_config *cfg, const struct cfg_diag_list *
 			       (long long)model->timing.budget_ns);
 			int fc = 1;
 			for (uint32_t c = 0; c < PM_MAX_CPUS; c++) {
-				if (rt_cpu_set_has(&model->cpus, c)) {
+				if (hal_cpuset_has(&model->cpus, c)) {
 					printf("%s%u", fc ? "" : ",", (unsigned)c);
 					fc = 0;
 				}

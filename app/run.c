@@ -42,7 +42,7 @@ static void to_hal_thread_attr(const struct rt_thread_cfg *tc, const char *name,
 	                                          : HAL_SCHED_OTHER;
 	out->priority = tc->priority;
 	for (uint32_t cpu = 0; cpu < PM_MAX_CPUS; cpu++) {
-		if (rt_cpu_set_has(&tc->cpus, cpu)) {
+		if (hal_cpuset_has(&tc->cpus, cpu)) {
 			(void)hal_cpuset_add(&out->cpus, cpu);
 		}
 	}

@@ -33,7 +33,7 @@ struct cfg_model_sched {
 	bool has_period, has_deadline, has_exec, has_prio, has_cpus;
 	pm_ns period, deadline, exec;
 	int32_t prio;
-	struct rt_cpu_set cpus;
+	struct hal_cpuset cpus;
 	struct cfg_loc loc, loc_period, loc_deadline, loc_exec, loc_prio, loc_cpus;
 };
 
@@ -138,7 +138,7 @@ bool cfg_asil(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, enum rt_a
 bool cfg_enum(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, const char *const *names, size_t n,
               int *dst);
 /* A CPU list: a sequence of ids ([2, 3]), a Linux list string ("2-3"), or one id. */
-bool cfg_cpus(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, struct rt_cpu_set *dst);
+bool cfg_cpus(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, struct hal_cpuset *dst);
 /* A sequence of strings into dst[max][width]; *n = count. */
 bool cfg_str_list(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, char *dst, size_t width,
                   size_t max, uint16_t *n, const char *limit_width, const char *limit_count);

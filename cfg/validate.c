@@ -164,14 +164,14 @@ static void merge_timing(struct cfg_ctx *ctx, uint16_t mi, const struct rt_sched
 			             loc_file(ctx, &ms->loc_prio), (unsigned)ms->loc_prio.line,
 			             (unsigned)ms->loc_prio.col);
 		}
-		struct rt_cpu_set tcpus;
-		rt_cpu_set_clear(&tcpus);
+		struct hal_cpuset tcpus;
+		hal_cpuset_clear(&tcpus);
 		for (uint32_t c = 0; c < 64; c++) {
 			if ((task->cpu_affinity >> c) & 1u) {
-				(void)rt_cpu_set_add(&tcpus, c);
+				(void)hal_cpuset_add(&tcpus, c);
 			}
 		}
-		if (ms->has_cpus && task->cpu_affinity != 0 && !rt_cpu_set_equal(&tcpus, &ms->cpus)) {
+		if (ms->has_cpus && task->cpu_affinity != 0 && !hal_cpuset_equal(&tcpus, &ms->cpus)) {
 			cfg_diag_add(
 			    ctx, CFG_SEV_ERROR, tloc,
 			    "Schedule task '%s' disagrees with the Model's spec.scheduling on cpuAffinity "
@@ -358,7 +358,7 @@ static void describe_cpus(uint32_t count, char *buf, size_t cap)
 	}
 }
 
-static void check_present(struct cfg_ctx *ctx, const struct rt_cpu_set *set, const struct cfg_loc *loc,
+static void check_present(struct cfg_ctx *ctx, const struct hal_cpuset *set, const struct cfg_loc *loc,
                           const char *whose)
 {
 	uint32_t count = ctx->opts->cpu_count;
@@ -370,7 +370,7 @@ static void check_present(struct cfg_ctx *ctx, const struct rt_cpu_set *set, con
 	unsigned n = 0;
 	missing[0] = '\0';
 	for (uint32_t c = count; c < PM_MAX_CPUS; c++) {
-		if (!rt_cpu_set_has(set, c)) {
+		if (!hal_cpuset_has(set, c)) {
 			continue;
 		}
 		n++;
@@ -420,7 +420,7 @@ static void check_cpus(struct cfg_ctx *ctx)
 		if (ma->isolation != RT_ISOLATION_EXCLUSIVE) {
 			continue;
 		}
-		if (rt_cpu_set_empty(&ma->cpus)) {
+		if (hal_cpuset_empty(&ma->cpus)) {
 			cfg_diag_add(ctx, CFG_SEV_WARNING, &ctx->model_isolation_loc[a],
 			             "Model '%s' is exclusive but has no cpuAffinity, so it excludes nothing",
 			             ma->name);
@@ -432,7 +432,7 @@ static void check_cpus(struct cfg_ctx *ctx)
 				continue;
 			}
 			for (uint32_t c = 0; c < PM_MAX_CPUS; c++) {
-				if (rt_cpu_set_has(&ma->cpus, c) && rt_cpu_set_has(&mb->cpus, c)) {
+				if (hal_cpuset_has(&ma->cpus, c) && hal_cpuset_has(&mb->cpus, c)) {
 					cfg_diag_add(ctx, CFG_SEV_ERROR, &ctx->model_isolation_loc[a],
 					             "Models '%s' and '%s' are both exclusive on CPU %u",
 					             mb->name, ma->name, (unsigned)c);

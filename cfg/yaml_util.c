@@ -384,20 +384,20 @@ yaml_node_t *cfg_seq_at(struct cfg_ctx *ctx, const yaml_node_t *node, size_t i)
 	return cfg_node(ctx, node->data.sequence.items.start[i]);
 }
 
-static bool cpu_id(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, struct rt_cpu_set *set)
+static bool cpu_id(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, struct hal_cpuset *set)
 {
 	int64_t id = 0;
 	if (!cfg_int(ctx, node, key, 0, PM_MAX_CPUS - 1, &id)) {
 		return false;
 	}
-	(void)rt_cpu_set_add(set, (uint32_t)id);
+	(void)hal_cpuset_add(set, (uint32_t)id);
 	return true;
 }
 
-bool cfg_cpus(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, struct rt_cpu_set *dst)
+bool cfg_cpus(struct cfg_ctx *ctx, yaml_node_t *node, const char *key, struct hal_cpuset *dst)
 {
-	struct rt_cpu_set set;
-	rt_cpu_set_clear(&set);
+	struct hal_cpuset set;
+	hal_cpuset_clear(&set);
 	if (node != NULL && node->type == YAML_SEQUENCE_NODE) {
 		bool ok = true;
 		for (size_t i = 0; i < cfg_seq_len(node); i++) {

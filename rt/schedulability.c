@@ -41,7 +41,7 @@ size_t rt_cpu_loads(const struct rt_config *cfg, struct rt_cpu_load *out, size_t
 			const struct rt_model_cfg *model = &cfg->models[m];
 			const struct rt_timing_spec *t = &model->timing;
 			if (!model->time_critical || t->period_ns <= 0 ||
-			    !rt_cpu_set_has(&model->cpus, cpu)) {
+			    !hal_cpuset_has(&model->cpus, cpu)) {
 				continue;
 			}
 			pm_ns d = (t->deadline_ns > 0 && t->deadline_ns < t->period_ns) ? t->deadline_ns

@@ -198,12 +198,12 @@ static void skip_spaces(const char *text, size_t len, size_t *pos)
 	}
 }
 
-pm_status rt_cpulist_parse(const char *text, size_t len, struct rt_cpu_set *set)
+pm_status rt_cpulist_parse(const char *text, size_t len, struct hal_cpuset *set)
 {
 	if (text == NULL || set == NULL) {
 		return PM_ERR_INVAL;
 	}
-	struct rt_cpu_set tmp = *set;
+	struct hal_cpuset tmp = *set;
 	size_t pos = 0;
 	/* Each iteration consumes one "a" or "a-b" item and its separator, so len bounds the loop. */
 	for (;;) {
@@ -229,7 +229,7 @@ pm_status rt_cpulist_parse(const char *text, size_t len, struct rt_cpu_set *set)
 			skip_spaces(text, len, &pos);
 		}
 		for (uint32_t c = lo; c <= hi; c++) {
-			(void)rt_cpu_set_add(&tmp, c);
+			(void)hal_cpuset_add(&tmp, c);
 		}
 		if (pos == len) {
 			break;

@@ -225,8 +225,8 @@ static void test_demo_loads_identically_twice(void **state)
 	assert_int_equal(v->timing.priority, 80);
 	assert_int_equal(v->timing.max_violations, 10);
 	assert_int_equal(v->timing.window_jobs, 100);
-	assert_int_equal(rt_cpu_set_count(&v->cpus), 1);
-	assert_true(rt_cpu_set_has(&v->cpus, 1));
+	assert_int_equal(hal_cpuset_count(&v->cpus), 1);
+	assert_true(hal_cpuset_has(&v->cpus, 1));
 	assert_int_equal(v->asil, RT_ASIL_B);
 	assert_int_equal(v->isolation, RT_ISOLATION_EXCLUSIVE);
 	assert_int_equal(v->discovery.kind, RT_DISCOVER_CLIENT);
@@ -255,7 +255,7 @@ static void test_demo_loads_identically_twice(void **state)
 	assert_true(c->monitor.fsync_interval_ns == 100 * PM_NS_PER_MS);
 	assert_string_equal(c->monitor.shm_name, "/picmon");
 	assert_int_equal(c->monitor.supervisor.policy, RT_SCHED_FIFO);
-	assert_true(rt_cpu_set_has(&c->monitor.supervisor.cpus, 0));
+	assert_true(hal_cpuset_has(&c->monitor.supervisor.cpus, 0));
 	assert_int_equal(c->storage.value_format, RT_VALUE_PROTOBUF);
 	/* every resource in the topological order, each Model before the Package that holds it */
 	assert_int_equal(c->dependency.n_topo, 7);

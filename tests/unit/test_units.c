@@ -93,25 +93,25 @@ static void test_percent(void **state)
 static void test_cpulist(void **state)
 {
 	(void)state;
-	struct rt_cpu_set set;
-	rt_cpu_set_clear(&set);
+	struct hal_cpuset set;
+	hal_cpuset_clear(&set);
 	assert_int_equal(rt_cpulist_parse(S("2-3"), &set), PM_OK);
-	assert_int_equal(rt_cpu_set_count(&set), 2);
-	assert_true(rt_cpu_set_has(&set, 2) && rt_cpu_set_has(&set, 3));
-	rt_cpu_set_clear(&set);
+	assert_int_equal(hal_cpuset_count(&set), 2);
+	assert_true(hal_cpuset_has(&set, 2) && hal_cpuset_has(&set, 3));
+	hal_cpuset_clear(&set);
 	assert_int_equal(rt_cpulist_parse(S("0, 2-4,255"), &set), PM_OK);
-	assert_int_equal(rt_cpu_set_count(&set), 5);
-	assert_true(rt_cpu_set_has(&set, 255));
-	assert_false(rt_cpu_set_has(&set, 1));
-	struct rt_cpu_set before = set;
+	assert_int_equal(hal_cpuset_count(&set), 5);
+	assert_true(hal_cpuset_has(&set, 255));
+	assert_false(hal_cpuset_has(&set, 1));
+	struct hal_cpuset before = set;
 	assert_int_equal(rt_cpulist_parse(S("256"), &set), PM_ERR_INVAL);
 	assert_int_equal(rt_cpulist_parse(S("3-2"), &set), PM_ERR_INVAL);
 	assert_int_equal(rt_cpulist_parse(S("1,"), &set), PM_ERR_PARSE);
 	assert_int_equal(rt_cpulist_parse(S(""), &set), PM_ERR_PARSE);
 	assert_int_equal(rt_cpulist_parse(S("a"), &set), PM_ERR_PARSE);
 	assert_int_equal(rt_cpulist_parse(S("1;2"), &set), PM_ERR_PARSE);
-	assert_true(rt_cpu_set_equal(&before, &set)); /* a failed parse leaves the set alone */
-	assert_false(rt_cpu_set_add(&set, PM_MAX_CPUS));
+	assert_true(hal_cpuset_equal(&before, &set)); /* a failed parse leaves the set alone */
+	assert_false(hal_cpuset_add(&set, PM_MAX_CPUS));
 }
 
 static void test_asil(void **state)
@@ -177,7 +177,7 @@ static void add_model(const char *name, pm_ns period, pm_ns deadline, pm_ns budg
 	m->timing.period_ns = period;
 	m->timing.deadline_ns = deadline;
 	m->timing.budget_ns = budget;
-	(void)rt_cpu_set_add(&m->cpus, cpu);
+	(void)hal_cpuset_add(&m->cpus, cpu);
 }
 
 static void test_bounds(void **state)

@@ -44,6 +44,11 @@ static inline uint32_t hal_cpuset_count(const struct hal_cpuset *s)
 	return n;
 }
 
+static inline bool hal_cpuset_empty(const struct hal_cpuset *s)
+{
+	return hal_cpuset_count(s) == 0;
+}
+
 static inline bool hal_cpuset_equal(const struct hal_cpuset *a, const struct hal_cpuset *b)
 {
 	for (unsigned i = 0; i < HAL_CPUSET_WORDS; i++) {

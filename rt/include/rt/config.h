@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "rt/anomaly.h"
-#include "rt/cpuset.h"
+#include "hal/cpuset.h"
 #include "rt/job.h"
 #include "rt/limits.h"
 #include "rt/record.h"
@@ -165,7 +165,7 @@ struct rt_model_cfg {
 	enum rt_timing_source timing_source;
 	struct rt_timing_spec timing; /* period/deadline/budget/priority and supervision tolerance */
 	enum rt_sched_policy policy;  /* FIFO unless a Schedule task says otherwise */
-	struct rt_cpu_set cpus;       /* empty = any CPU */
+	struct hal_cpuset cpus;       /* empty = any CPU */
 	enum rt_isolation isolation;
 	enum rt_criticality criticality;
 	pm_ns release_offset_ns;      /* Schedule release_time */
@@ -372,7 +372,7 @@ struct rt_access_cfg {
 struct rt_thread_cfg {
 	enum rt_sched_policy policy;
 	int32_t priority;       /* 1..99 for FIFO/RR, 0 for OTHER */
-	struct rt_cpu_set cpus; /* empty = not pinned */
+	struct hal_cpuset cpus; /* empty = not pinned */
 };
 
 struct rt_monitor_cfg {

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "hal/status.h"
-#include "rt/cpuset.h"
+#include "hal/cpuset.h"
 
 /* Bytes from "512Mi", "1Gi", "64Ki", "100MB", "1G", "4096" (bare number = bytes). Binary suffixes
  * Ki Mi Gi Ti (powers of 1024); decimal K/k M G T and KB MB GB TB (powers of 1000, as the HLD's MB);
@@ -25,7 +25,7 @@ pm_status rt_percent_parse(const char *text, size_t len, uint32_t *basis_points)
 
 /* Adds the CPUs of a Linux CPU list ("2", "2-3", "0,2-3,8") to `set` (the set is not cleared).
  * Every id must be < PM_MAX_CPUS; a range must not run backwards. */
-pm_status rt_cpulist_parse(const char *text, size_t len, struct rt_cpu_set *set);
+pm_status rt_cpulist_parse(const char *text, size_t len, struct hal_cpuset *set);
 
 enum rt_asil {
 	RT_ASIL_QM = 0,
