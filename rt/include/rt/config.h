@@ -8,8 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "rt/anomaly.h"
 #include "hal/cpuset.h"
+#include "rt/anomaly.h"
 #include "rt/job.h"
 #include "rt/limits.h"
 #include "rt/record.h"

@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hal/status.h"
 #include "hal/cpuset.h"
+#include "hal/status.h"
 
 /* Bytes from "512Mi", "1Gi", "64Ki", "100MB", "1G", "4096" (bare number = bytes). Binary suffixes
  * Ki Mi Gi Ti (powers of 1024); decimal K/k M G T and KB MB GB TB (powers of 1000, as the HLD's MB);
