@@ -41,11 +41,7 @@ static void to_hal_thread_attr(const struct rt_thread_cfg *tc, const char *name,
 	              : tc->policy == RT_SCHED_RR ? HAL_SCHED_RR
 	                                          : HAL_SCHED_OTHER;
 	out->priority = tc->priority;
-	for (uint32_t cpu = 0; cpu < PM_MAX_CPUS; cpu++) {
-		if (hal_cpuset_has(&tc->cpus, cpu)) {
-			(void)hal_cpuset_add(&out->cpus, cpu);
-		}
-	}
+	out->cpus = tc->cpus;
 	out->stack_size = stack;
 }
 

@@ -55,7 +55,6 @@
 #define PM_MAX_TASKS 64                        /* tasks of all kind: Schedule documents */
 #define PM_MAX_METRIC_KEYS 1024 /* distinct (resource, metric) keys coalesced by the journal writer */
 
-
 /* The HAL: topology, network devices, threads sampled per process, classifier window. */
 #define PM_MAX_THREADS_PER_PROCESS 256 /* threads one affinity/policy change or analysis covers */
 #define PM_MAX_CACHES_PER_CPU 8        /* cache indexes per CPU in the topology (L1d, L1i, L2, L3, ...) */
