@@ -43,6 +43,15 @@ elif case == "estimated":
     expect(model["estimated"] is True, "supervised from schedstat, marked estimated")
     expect(model["jobs"] >= 50, f"period windows judged: {model['jobs']} (4 s at 20 ms)")
     expect(sm["budgetOverrunCount"] == 0, f"no CPU budget overrun in any window: {sm['budgetOverrunCount']}")
+elif case == "etcd-stall":
+    in_etcd = int(open(sys.argv[4]).read())
+    journal = summary["monitor"]["journal"]
+    p99 = summary["monitor"]["supervisorLatency"]["p99"]
+    expect(journal["eventsJournaled"] == in_etcd,
+           f"events journaled {journal['eventsJournaled']} = events in etcd {in_etcd} after the stall")
+    expect(summary["monitor"]["etcd"]["remainingInJournal"] == 0, "nothing left only in the journal")
+    expect(model["jobs"] == report["jobs"], f"supervision went on: jobs {model['jobs']} == {report['jobs']}")
+    expect(p99 <= tick / 2, f"supervisor wake-up p99 {p99:.3f} ms stayed well inside the {tick} ms tick")
 elif case == "degraded":
     rt = summary["monitor"]["rt"]
     expect(not rt["granted"] and rt["degraded"], f"degraded mode recorded: {rt}")

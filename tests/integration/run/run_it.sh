@@ -2,7 +2,7 @@
 # Integration tests of `picmon run` with real processes: picmon-simload --rt plays a time-critical
 # Model through the client library and injects faults; the monitor's summary must equal what the
 # client observed itself (deadline misses, budget overruns, jobs) and detect within one tick.
-# Usage: run_it.sh PICMON SIMLOAD CASE   (CASE: faults | crash | hang | degraded | estimated)
+# Usage: run_it.sh PICMON SIMLOAD CASE   (CASE: faults | crash | hang | degraded | estimated | etcd-stall)
 set -euo pipefail
 picmon=$1; simload=$2; case=$3
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,6 +13,7 @@ mon_pid=""
 cleanup() {
   [ -n "$mon_pid" ] && kill -9 "$mon_pid" 2>/dev/null || true
   pkill -9 -f "picmon-simload --rt (rt|est)-probe" 2>/dev/null || true
+  [ -d "$work/etcd" ] && "$here/../etcd/etcd_harness.sh" stop "$work/etcd" >/dev/null 2>&1
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -20,7 +21,13 @@ trap cleanup EXIT
 wrap=()
 # degraded: the kernel refuses SCHED_FIFO (no CAP_SYS_NICE); the monitor must say so once and go on.
 [ "$case" = degraded ] && wrap=(setpriv --inh-caps=-sys_nice --bounding-set=-sys_nice)
-"${wrap[@]}" "$picmon" run -c "$here/cfg/probe.yaml" --flush-grace 1 --journal "$work/journal" --summary-json "$work/summary.json" \
+etcd_args=()
+harness="$here/../etcd/etcd_harness.sh"
+if [ "$case" = etcd-stall ]; then
+  urls=$("$harness" start "$work/etcd")
+  etcd_args=(--etcd "$urls")
+fi
+"${wrap[@]}" "$picmon" run -c "$here/cfg/probe.yaml" "${etcd_args[@]}" --flush-grace 1 --journal "$work/journal" --summary-json "$work/summary.json" \
   --duration 60 >"$work/run.out" 2>"$work/run.err" &
 mon_pid=$!
 # the monitor creates the segment at init; wait for it (bounded)
@@ -41,6 +48,18 @@ case "$case" in
     "$simload" --rt est-probe --model est-probe --period 20ms --deadline 20ms --exec 2ms --priority 0 \
       --duration 4 --report-json "$work/report.json" 2>"$work/sim.err"
     sleep 0.3 ;;
+  etcd-stall)
+    # etcd stops answering for 5 s while a 10 ms Model runs: the journal keeps everything, the
+    # supervisor's timing is not disturbed, and etcd gets every event once it is back.
+    "$simload" --rt rt-probe --period 10ms --deadline 8ms --exec 2ms --priority 70 --cpu 1 --duration 9 \
+      --report-json "$work/report.json" 2>"$work/sim.err" &
+    sim=$!
+    sleep 2
+    kill -STOP "$(cat "$work/etcd/m0.pid")"
+    sleep 5
+    kill -CONT "$(cat "$work/etcd/m0.pid")"
+    wait "$sim"
+    sleep 1 ;;
   degraded)
     "$simload" --rt rt-probe --period 10ms --deadline 8ms --exec 2ms --duration 3 \
       --report-json "$work/report.json" 2>"$work/sim.err"
@@ -59,4 +78,9 @@ if [ "$case" = degraded ]; then
   echo "degraded warnings on stderr: $n"
   [ "$n" = 1 ] || { echo "FAIL: expected exactly one degraded warning"; cat "$work/run.err"; exit 1; }
 fi
-python3 "$here/check_summary.py" "$case" "$work/summary.json" "$work/report.json"
+if [ "$case" = etcd-stall ]; then
+  in_etcd=$(ETCDCTL_API=3 etcdctl --endpoints="$urls" get --prefix /piccolo/monitoring/ --keys-only 2>/dev/null |
+    grep -c '/events/' || true)
+  echo "$in_etcd" >"$work/in_etcd"
+fi
+python3 "$here/check_summary.py" "$case" "$work/summary.json" "$work/report.json" "$work/in_etcd"
