@@ -4,8 +4,11 @@
  * supervises a synthetic Model (10 ms / 8 ms, every 5th job overruns its deadline while running) and prints
  * the detection delays.
  *
- *   bench_supervisor_wakeup [--duration S] [--rounds N] [--prio P] [--interval-us US] [--no-work]
- *                           [--cyclictest PATH|none]
+ *   bench_supervisor_wakeup [--duration S] [--rounds N] [--prio P] [--interval-us US] [--cpu N]
+ *                           [--no-work] [--cyclictest PATH|none]
+ *
+ * --cpu N pins both to CPU N (cyclictest -a N): the same CPU for both removes the difference between
+ * vCPUs of a shared VM from the comparison.
  *
  * Each round runs both for S seconds (default 60); with N > 1 rounds the pooled figures average out the
  * phase of the two 1 ms grids against each other, which decides who waits when both wake on one CPU.
@@ -33,6 +36,7 @@
 struct options {
 	double duration_s;
 	int rounds;
+	int cpu;     /* >= 0: both pinned to this CPU (cyclictest -a CPU) */
 	int no_work; /* 1: sleep and measure only, as cyclictest does (isolates the cost of the work) */
 	int prio;
 	long interval_us;
@@ -103,6 +107,17 @@ static void *measure(void *arg)
 		                       .release_tolerance_ns = 500000,
 		                       .max_violations = 2,
 		                       .window_jobs = 10 };
+	if (r->opt->cpu >= 0) {
+		/* musl has no pthread_attr_setaffinity_np: the thread pins itself before it measures. */
+		cpu_set_t set;
+		CPU_ZERO(&set);
+		CPU_SET((size_t)r->opt->cpu, &set);
+		int rc = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+		if (rc != 0) {
+			fprintf(stderr, "pinning to CPU %d: %s (running unpinned)\n", r->opt->cpu,
+			        strerror(rc));
+		}
+	}
 	memset(&r->detect, 0, sizeof(r->detect));
 	r->injected = 0;
 	struct rt_sup_sink sink = { .emit = note_record, .ctx = &r->detect };
@@ -233,20 +248,24 @@ static int read_histfile(const char *path, struct hist *h)
 static pid_t start_cyclictest(const struct options *opt, int fifo, long loops, const char *histfile)
 {
 	char prog[256], mflag[] = "-m", qflag[] = "-q";
-	char prio[32], interval[32], nloops[32], hist[32], histarg[300];
+	char prio[32], interval[32], nloops[32], hist[32], histarg[300], cpu[32];
+	snprintf(cpu, sizeof(cpu), "-a%d", opt->cpu);
 	snprintf(prog, sizeof(prog), "%s", opt->cyclictest);
 	snprintf(prio, sizeof(prio), "-p%d", opt->prio);
 	snprintf(interval, sizeof(interval), "-i%ld", opt->interval_us);
 	snprintf(nloops, sizeof(nloops), "-l%ld", loops);
 	snprintf(hist, sizeof(hist), "-h%d", HIST_US);
 	snprintf(histarg, sizeof(histarg), "--histfile=%s", histfile);
-	char *argv[10];
+	char *argv[12];
 	int a = 0;
 	argv[a++] = prog;
 	argv[a++] = mflag;
 	argv[a++] = qflag;
 	if (fifo) {
 		argv[a++] = prio;
+	}
+	if (opt->cpu >= 0) {
+		argv[a++] = cpu;
 	}
 	argv[a++] = interval;
 	argv[a++] = nloops;
@@ -276,6 +295,8 @@ static int parse_args(int argc, char **argv, struct options *opt)
 	for (int i = 1; i < argc; i++) {
 		if (i + 1 < argc && strcmp(argv[i], "--duration") == 0) {
 			opt->duration_s = strtod(argv[++i], NULL);
+		} else if (i + 1 < argc && strcmp(argv[i], "--cpu") == 0) {
+			opt->cpu = atoi(argv[++i]);
 		} else if (strcmp(argv[i], "--no-work") == 0) {
 			opt->no_work = 1;
 		} else if (i + 1 < argc && strcmp(argv[i], "--rounds") == 0) {
@@ -287,16 +308,16 @@ static int parse_args(int argc, char **argv, struct options *opt)
 		} else if (i + 1 < argc && strcmp(argv[i], "--cyclictest") == 0) {
 			opt->cyclictest = argv[++i];
 		} else {
-			fprintf(
-			    stderr,
-			    "usage: %s [--duration S] [--rounds N] [--prio P] [--interval-us US] [--no-work] "
-			    "[--cyclictest PATH|none]\n",
-			    argv[0]);
+			fprintf(stderr,
+			        "usage: %s [--duration S] [--rounds N] [--prio P] [--interval-us US] [--cpu "
+			        "N] [--no-work] "
+			        "[--cyclictest PATH|none]\n",
+			        argv[0]);
 			return -1;
 		}
 	}
-	if (opt->duration_s <= 0 || opt->rounds < 1 || opt->rounds > 100 || opt->prio < 1 || opt->prio > 99 ||
-	    opt->interval_us < 100) {
+	if (opt->duration_s <= 0 || opt->cpu >= CPU_SETSIZE || opt->rounds < 1 || opt->rounds > 100 ||
+	    opt->prio < 1 || opt->prio > 99 || opt->interval_us < 100) {
 		fprintf(stderr, "bad option value\n");
 		return -1;
 	}
@@ -408,9 +429,12 @@ static int run_round(struct run *r, struct hist *ours, struct hist *ct, int *ct_
 
 int main(int argc, char **argv)
 {
-	struct options opt = {
-		.duration_s = 60, .rounds = 1, .prio = 80, .interval_us = 1000, .cyclictest = "cyclictest"
-	};
+	struct options opt = { .duration_s = 60,
+		               .rounds = 1,
+		               .cpu = -1,
+		               .prio = 80,
+		               .interval_us = 1000,
+		               .cyclictest = "cyclictest" };
 	if (parse_args(argc, argv, &opt) != 0) {
 		return 2;
 	}
