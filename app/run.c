@@ -357,6 +357,11 @@ int app_run_main(const struct app_run_options *opt)
 		app_run_emit_event(run, &run->main_ring, RT_RES_NODE, "picmon", "rt-degraded", RT_SEV_WARNING,
 		                   msg);
 	}
+	st = hal_cpu_latency_hold_zero();
+	if (st != PM_OK) {
+		hal_log(HAL_LOG_INFO, "CPU wake-up latency not held at 0 (/dev/cpu_dma_latency: %s)",
+		        pm_status_str(st));
+	}
 	st = hal_process_init();
 	if (st != PM_OK) {
 		hal_log(HAL_LOG_WARN, "recovery commands unavailable: %s", pm_status_str(st));

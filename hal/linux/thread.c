@@ -3,6 +3,7 @@
 #include "hal/thread.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -132,5 +133,26 @@ pm_status hal_memory_lock_all(void)
 	if (mlockall(MCL_CURRENT | MCL_FUTURE) != 0) {
 		return pm_status_from_errno(errno);
 	}
+	return PM_OK;
+}
+
+pm_status hal_cpu_latency_hold_zero(void)
+{
+	static int qos_fd = -1;
+	if (qos_fd >= 0) {
+		return PM_OK;
+	}
+	int fd = open("/dev/cpu_dma_latency", O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		return pm_status_from_errno(errno);
+	}
+	/* The request holds while the descriptor stays open: it is never closed on purpose. */
+	int32_t zero = 0;
+	if (write(fd, &zero, sizeof(zero)) != (ssize_t)sizeof(zero)) {
+		pm_status st = pm_status_from_errno(errno);
+		(void)close(fd);
+		return st;
+	}
+	qos_fd = fd;
 	return PM_OK;
 }

@@ -57,6 +57,11 @@ pm_status hal_thread_apply_self(const struct hal_thread_attr *attr, struct hal_t
 /* mlockall(MCL_CURRENT | MCL_FUTURE): no page faults on the RT path after init. */
 pm_status hal_memory_lock_all(void);
 
+/* Asks the kernel's PM QoS for zero CPU wake-up latency (/dev/cpu_dma_latency) for as long as the
+ * process lives, as cyclictest does: deep C-states otherwise add their exit latency to every
+ * supervisor wake-up. PM_ERR_NOENT/PM_ERR_PERM where the machine has no such control. */
+pm_status hal_cpu_latency_hold_zero(void);
+
 /* Number of CPUs configured on this machine (for range checks of affinities). */
 int hal_cpu_count(void);
 
