@@ -18,6 +18,20 @@ def expect(cond, text):
         failures.append(text)
 
 
+# The summary's field names are a contract other tools rely on (issues 5 and 6): check them all.
+rt = summary["monitor"]["rt"]
+expect(all(k in rt for k in ("policy", "granted", "cpus")), "monitor.rt has policy, granted, cpus")
+expect("ringDrops" in summary["monitor"], "monitor.ringDrops present")
+for key in ("name", "state", "supervisionStatus", "jobs", "estimated", "safetyMetrics", "metrics", "since",
+            "transitions", "unexpectedTransitions", "dependencyStatus", "dependencyDetails", "alerts"):
+    expect(key in model, f"models[].{key} present")
+for key in ("deadlineMissCount", "worstCaseExecutionTime", "averageExecutionTime", "executionTimeVariance",
+            "schedulingLatency", "constraintsChecked", "constraintViolations", "budgetOverrunCount",
+            "aliveFailureCount"):
+    expect(key in sm, f"safetyMetrics.{key} present")
+for kind in ("packages", "scenarios"):
+    expect(len(summary[kind]) >= 1 and all(k in summary[kind][0] for k in ("name", "state", "dependencyStatus")),
+           f"{kind}[] carry name, state, dependencyStatus")
 print(f"report: {json.dumps(report)}")
 print(f"monitor: jobs {model['jobs']}, misses {sm['deadlineMissCount']}, overruns {sm['budgetOverrunCount']}, "
       f"alive {sm['aliveFailureCount']}, status {model['supervisionStatus']}, "
