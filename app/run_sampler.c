@@ -514,6 +514,11 @@ static void feed_supervision_status(struct app_run *run, uint32_t i, pm_ns now)
 	if (status == m->status_fed) {
 		return;
 	}
+	if (!m->up && m->stopping) {
+		/* detached or stopped on purpose: the verdicts of the ticks before the supervisor saw the
+		 * deactivation are about a Model that is no longer expected to run */
+		return;
+	}
 	m->status_fed = status;
 	switch (status) {
 	case RT_SUP_OK:

@@ -45,19 +45,24 @@ harness="$root_dir/tests/integration/etcd/etcd_harness.sh"
 sim_pids=()
 mon_pid=""
 cleaned=0
+demo_processes() {
+  local p
+  for p in $(pgrep -f picmon-simload 2>/dev/null); do
+    tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "PICMON_SHM=$PICMON_SHM" && echo "$p"
+  done
+  return 0
+}
 cleanup() {
   [ "$cleaned" = 1 ] && return
   cleaned=1
   [ -n "$mon_pid" ] && kill -TERM "$mon_pid" 2>/dev/null && wait "$mon_pid" 2>/dev/null || true
-  for p in "${sim_pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  # the recovery policy's restarts are children of the monitor: find them by their Model flag
-  pkill -TERM -f "picmon-simload --model (web-server|data-pipeline|microservice-mix)" 2>/dev/null || true
-  for p in "${sim_pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  for _ in $(seq 1 50); do
-    pgrep -f "picmon-simload --(model|rt) (web-server|data-pipeline|microservice-mix|vision-system)" >/dev/null || break
-    sleep 0.1
+  # The recovery policy's restarts were started by the monitor: they are found by the segment name
+  # this demo put in their environment, so that another demo on the machine is never touched.
+  for signal in TERM KILL; do
+    for p in $(demo_processes); do kill "-$signal" "$p" 2>/dev/null || true; done
+    for p in "${sim_pids[@]}"; do wait "$p" 2>/dev/null || true; done
+    for _ in $(seq 1 50); do [ -z "$(demo_processes)" ] && break; sleep 0.1; done
   done
-  pkill -KILL -f "picmon-simload --(model|rt) (web-server|data-pipeline|microservice-mix|vision-system)" 2>/dev/null || true
   "$harness" stop "$etcd_dir" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
@@ -101,11 +106,13 @@ grep -E 'warning|error' "$work/picmon.log" | grep -v 'etcd: ' | sed 's/^/  /' ||
 in_etcd=$(ETCDCTL_API=3 etcdctl --endpoints="$urls" get --prefix /piccolo/monitoring/ --keys-only 2>/dev/null |
   grep -c '/events/' || true)
 cleanup
+left=$(demo_processes | wc -l)
+for f in "$etcd_dir"/m*.pid; do kill -0 "$(cat "$f")" 2>/dev/null && left=$((left + 1)); done
 set +e
-python3 - "$work/summary.json" "$work/vision-system.json" "$in_etcd" "$check" <<'PY'
+python3 - "$work/summary.json" "$work/vision-system.json" "$in_etcd" "$check" "$left" <<'PY'
 import json, sys
 summary = json.load(open(sys.argv[1])); vision = json.load(open(sys.argv[2]))
-in_etcd = int(sys.argv[3]); check = sys.argv[4] == "1"
+in_etcd = int(sys.argv[3]); check = sys.argv[4] == "1"; left = int(sys.argv[5])
 models = {m["name"]: m for m in summary["models"]}
 print("\n== demo summary")
 print(f"{'MODEL':18} {'STATE':10} {'JOBS':>6} {'MISSES':>6} {'WORST RESP(ms)':>14} {'OVERRUNS':>8} {'RESTARTS':>8} {'CRASHES':>7}")
@@ -127,6 +134,7 @@ checks = [
     (w["crashes"] >= 1 and w["restarts"] >= 1, f"web-server crash counted ({w['crashes']}) and restarted ({w['restarts']})"),
     (journal["eventsJournaled"] == in_etcd, f"events journaled {journal['eventsJournaled']} = events in etcd {in_etcd}"),
 ]
+checks.append((left == 0, f"processes left behind: {left}"))
 allocs = summary["monitor"]["allocationsAfterFreeze"]
 if allocs is not None:  # an allocation-counting build
     checks.append((allocs == 0, f"allocations after freeze: {allocs}"))
