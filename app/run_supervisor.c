@@ -77,34 +77,48 @@ static void escalate(struct app_run *run, uint32_t model, const struct rt_sup_es
 	(void)app_action_push(&run->actions, &a); /* a full queue is counted in dropped */
 }
 
-static void supervise_model(struct app_run *run, uint32_t index, pm_ns now, struct rt_sup_sink *sink)
+/* One Model at one tick. The clock is read after the ring was drained and the in-flight job was
+ * snapshot: everything the client published before is then in the past, so a job that ends while the
+ * supervisor is draining is never taken for a record from the future. */
+static void supervise_model(struct app_run *run, uint32_t index, struct rt_sup_sink *sink)
 {
 	struct app_model_rt *m = &run->models[index];
 	struct rt_shm_slot *slot = &run->shm.seg->slots[m->slot];
+	static struct rt_job_record batch[PM_JOB_RING_SIZE]; /* supervisor thread only */
 	struct rt_sup_escalation esc;
 	((struct sup_sink_ctx *)sink->ctx)->model = m;
-	if (atomic_exchange_explicit(&m->pub.deactivate, 0, memory_order_acq_rel) != 0) {
-		(void)rt_sup_deactivate(&m->sup, now, sink, &esc);
-	}
-	if (atomic_exchange_explicit(&m->pub.activate, 0, memory_order_acq_rel) != 0) {
-		(void)rt_sup_activate(&m->sup, now, sink, &esc);
-		escalate(run, index, &esc);
-	}
-	struct rt_job_record rec;
+	uint32_t n = 0;
 	/* Bounded by the ring size: a client cannot keep the supervisor here. */
-	for (uint32_t n = 0; n < PM_JOB_RING_SIZE; n++) {
-		pm_status st = rt_shm_slot_consume(slot, &rec);
+	while (n < PM_JOB_RING_SIZE) {
+		pm_status st = rt_shm_slot_consume(slot, &batch[n]);
 		if (st == PM_ERR_AGAIN) {
 			break;
 		}
-		if (st != PM_OK) {
-			continue; /* resynchronised; the lost records show as a sequence gap */
-		}
-		(void)rt_sup_job(&m->sup, &rec, now, sink, &esc);
-		escalate(run, index, &esc);
+		if (st == PM_OK) {
+			n++;
+		} /* PM_ERR_CORRUPT: resynchronised; the lost records show as a sequence gap */
 	}
 	struct rt_job_inflight inflight;
-	if (rt_shm_slot_inflight(slot, &inflight) == PM_OK) {
+	bool have_inflight = rt_shm_slot_inflight(slot, &inflight) == PM_OK;
+	pm_ns now = hal_clock_mono_ns();
+	/* A detach is applied after the last records of the old owner were judged; an attach before the
+	 * first records of the new one. */
+	bool deactivate = atomic_exchange_explicit(&m->pub.deactivate, 0, memory_order_acq_rel) != 0;
+	bool activate = atomic_exchange_explicit(&m->pub.activate, 0, memory_order_acq_rel) != 0;
+	if (activate && !deactivate) {
+		(void)rt_sup_activate(&m->sup, now, sink, &esc);
+		escalate(run, index, &esc);
+	}
+	for (uint32_t k = 0; k < n; k++) {
+		(void)rt_sup_job(&m->sup, &batch[k], now, sink, &esc);
+		escalate(run, index, &esc);
+	}
+	if (deactivate) {
+		(void)rt_sup_deactivate(&m->sup, now, sink, &esc);
+		if (activate) {
+			(void)rt_sup_activate(&m->sup, now, sink, &esc);
+		}
+	} else if (have_inflight) {
 		(void)rt_sup_tick(&m->sup, &inflight, now, sink, &esc);
 		escalate(run, index, &esc);
 	}
@@ -144,7 +158,7 @@ void *app_run_supervisor_thread(void *arg)
 		for (uint32_t i = 0; i < run->n_models; i++) {
 			if (run->models[i].client && run->models[i].time_critical &&
 			    run->models[i].slot >= 0) {
-				supervise_model(run, i, now, &sink);
+				supervise_model(run, i, &sink);
 			}
 		}
 	}

@@ -31,6 +31,10 @@ cp "$build/app/picmon" "$root/picmon/"
 [ -f "$build/app/simload/picmon-simload" ] && cp "$build/app/simload/picmon-simload" "$root/picmon/"
 find "$build/tests" -maxdepth 1 -type f -name 'test_*' -perm -u+x -exec cp {} "$root/picmon/tests/" \;
 cp -r "$src/cfg/." "$root/picmon/cfg/" 2>/dev/null || true
+# Tests find their fixtures through the source path compiled into them: replicate it.
+mkdir -p "$root$src/tests"
+cp -r "$src/tests/fixtures" "$root$src/tests/"
+cp -r "$src/cfg" "$root$src/"
 cp "$payload" "$root/picmon/payload.sh"
 cat > "$root/init" <<'INIT'
 #!/bin/busybox sh

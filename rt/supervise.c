@@ -501,6 +501,31 @@ static bool inflight_reported(const struct rt_sup *s, uint64_t seq)
 	return false;
 }
 
+/* The record of a job reported as running past its deadline shows it ended in time: its end clock was
+ * read before the deadline, its publication came after the tick (the client was preempted between). */
+static void retract_miss(struct rt_sup *s, const struct rt_job_record *rec, pm_ns response, pm_ns now,
+                         struct rt_sup_sink *sink)
+{
+	s->m.deadline_miss_count--;
+	if (s->m.constraint_violations > 0) {
+		s->m.constraint_violations--;
+	}
+	struct rt_sup_check_state *c = &s->m.checks[RT_CHECK_TIMING];
+	if (c->failed > 0) {
+		c->failed--;
+	}
+	s->m.misses_retracted++;
+	char msg[RT_REC_TEXT];
+	struct rt_textbuf tb;
+	rt_tb_init(&tb, msg, sizeof(msg));
+	rt_tb_str(&tb, "job ");
+	rt_tb_u64(&tb, rec->seq);
+	rt_tb_str(&tb, " ended in time (response ");
+	rt_tb_u64(&tb, (uint64_t)(response / PM_NS_PER_US));
+	rt_tb_str(&tb, " us) but was published after the deadline: miss retracted");
+	emit_event(s, sink, now, "deadline-miss-retracted", RT_SEV_INFO, msg);
+}
+
 static void activate_implicitly(struct rt_sup *s, pm_ns at, pm_ns now, struct rt_sup_sink *sink)
 {
 	if (s->status == RT_SUP_DEACTIVATED) {
@@ -555,7 +580,10 @@ pm_status rt_sup_job(struct rt_sup *s, const struct rt_job_record *rec, pm_ns no
 	rt_histogram_add(&s->m.execution_hist, exec);
 	rt_welford_add(&s->m.sched_latency, rec->start_ns - rec->release_ns);
 
-	if (!inflight_reported(s, rec->seq)) {
+	if (inflight_reported(s, rec->seq) && response <= s->spec.deadline_ns &&
+	    s->m.deadline_miss_count > 0) {
+		retract_miss(s, rec, response, now, sink);
+	} else if (!inflight_reported(s, rec->seq)) {
 		if (response > s->spec.deadline_ns) {
 			struct violation v = {
 				.constraint = RT_CONSTRAINT_DEADLINE,
@@ -788,6 +816,7 @@ pm_status rt_sup_write_json(const struct rt_sup *s, pm_ns real_offset_ns, char *
 	json_ms(&tb, "worstCaseResponseTime", m->response.count > 0 ? m->response.max : 0);
 	json_u64(&tb, "constraintsChecked", m->constraints_checked);
 	json_u64(&tb, "constraintViolations", m->constraint_violations);
+	json_u64(&tb, "deadlineMissesRetracted", m->misses_retracted);
 	json_u64(&tb, "budgetOverrunCount", m->budget_overrun_count);
 	json_u64(&tb, "aliveFailureCount", m->alive_failure_count);
 	json_u64(&tb, "jobsLost", m->jobs_lost);

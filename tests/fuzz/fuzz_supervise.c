@@ -72,7 +72,7 @@ static void check_invariants(const struct rt_sup *s)
 	    m->checks[RT_CHECK_ALIVE].failed != m->alive_failure_count) {
 		abort();
 	}
-	if (violations_emitted + m->reports_coalesced != m->constraint_violations) {
+	if (violations_emitted + m->reports_coalesced != m->constraint_violations + m->misses_retracted) {
 		abort();
 	}
 	if (rt_sup_window_violations(s) > s->spec.max_violations + 1) {

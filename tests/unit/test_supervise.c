@@ -333,6 +333,39 @@ static void test_overrun_detected_at_next_tick(void **state)
 	free(c);
 }
 
+/* The client read its end clock before the deadline but published the record after the tick that saw
+ * the job still running past it: the miss reported at that tick is retracted when the record arrives. */
+static void test_inflight_miss_retracted_when_record_shows_in_time(void **state)
+{
+	(void)state;
+	static struct rt_sup s;
+	struct capture *c = capture_new();
+	struct sim_job job = regular(0);
+	job.end = job.release + 7900 * US; /* in time: 7.9 ms < 8 ms */
+	assert_int_equal(rt_sup_init(&s, "vision", &spec_10_8_2, NULL, TICK, false), PM_OK);
+	assert_int_equal(rt_sup_activate(&s, T0 - 2 * MS, &c->sink, NULL), PM_OK);
+	struct rt_sup_escalation esc;
+	/* the tick after the deadline still sees the job running (its end not yet published) */
+	struct rt_job_inflight in = { 1, job.release, job.start, 1, 0, job.start };
+	pm_ns tick_at = job.release + 8 * MS + 300 * US;
+	assert_int_equal(rt_sup_tick(&s, &in, tick_at, &c->sink, &esc), PM_OK);
+	assert_int_equal(s.m.deadline_miss_count, 1);
+	assert_int_equal(s.m.constraint_violations, 1);
+	/* then its record arrives: it ended at 7.9 ms */
+	struct rt_job_record r = record_of(&job, 1);
+	assert_int_equal(rt_sup_job(&s, &r, tick_at + TICK, &c->sink, &esc), PM_OK);
+	assert_int_equal(s.m.deadline_miss_count, 0);
+	assert_int_equal(s.m.constraint_violations, 0);
+	assert_int_equal(s.m.misses_retracted, 1);
+	bool said = false;
+	for (size_t i = 0; i < c->n; i++) {
+		said = said || (c->recs[i].kind == RT_REC_EVENT &&
+		                strcmp(c->recs[i].u.event.type, "deadline-miss-retracted") == 0);
+	}
+	assert_true(said);
+	free(c);
+}
+
 static void test_missing_activations_each_period(void **state)
 {
 	(void)state;
@@ -1060,6 +1093,7 @@ int main(void)
 		cmocka_unit_test(test_faults_with_ticks),
 		cmocka_unit_test(test_faults_records_only),
 		cmocka_unit_test(test_overrun_detected_at_next_tick),
+		cmocka_unit_test(test_inflight_miss_retracted_when_record_shows_in_time),
 		cmocka_unit_test(test_missing_activations_each_period),
 		cmocka_unit_test(test_monitor_stall_coalesced),
 		cmocka_unit_test(test_off_grid_activation),

@@ -14,7 +14,10 @@
  *   next due time therefore also makes that activation late (one ALIVE violation besides the
  *   deadline miss); a hung job adds one ALIVE violation per period until it ends.
  * - Deadline: end - release <= deadline. A job in flight past release + deadline is reported at the
- *   next tick with its elapsed time; its later completion is then not reported again.
+ *   next tick with its elapsed time; its later completion is then not reported again. If its record
+ *   then shows it ended in time (the client read its end clock before the deadline but was preempted
+ *   before publishing), the miss is retracted: counted in misses_retracted, taken out of
+ *   deadlineMissCount and constraintViolations, and said in an event; the tolerance window keeps it.
  * - Budget: cpu_ns <= budget_ns for jobs with RT_JOB_F_CPU_MEASURED (budget_ns > 0).
  * - Scheduling latency: start - release, statistics only.
  * - Tolerance: a violation in a cycle (activation slot) counts in the window of the last
@@ -138,6 +141,7 @@ struct rt_sup_metrics {
 	uint64_t constraints_checked;
 	uint64_t constraint_violations;
 	uint64_t reports_coalesced;  /* violations counted but not emitted as separate records */
+	uint64_t misses_retracted;   /* in-flight deadline misses whose record then showed end <= deadline */
 	struct rt_welford response;  /* end - release */
 	struct rt_welford execution; /* cpu_ns when measured, else end - start (estimated: CPU per window) */
 	struct rt_welford sched_latency; /* start - release (estimated: run-queue wait per timeslice) */
