@@ -40,7 +40,7 @@ step "host: ctest"
 run_ctest host
 
 if compgen -G 'tests/fuzz/fuzz_*.c' >/dev/null; then
-  step "fuzz: libFuzzer + ASan + UBSan, \${PICMON_FUZZ_SECONDS:-10} s per target"
+  step "fuzz: libFuzzer + ASan + UBSan, ${PICMON_FUZZ_SECONDS:-10} s per target"
   cmake --preset fuzz -DPICMON_FUZZ_SECONDS="${PICMON_FUZZ_SECONDS:-10}" >/dev/null
   cmake --build --preset fuzz -j "$jobs"
   run_ctest fuzz -L fuzz
