@@ -409,6 +409,10 @@ static int parse_sort(const char *s, enum sort_key *k)
 
 static volatile int g_stop;
 
+/* top shows nothing that needs /proc/PID/status (RSS, VSZ and threads come from stat), and status
+ * is the most expensive file the kernel renders: a frame reads stat, io and the fd count only. */
+#define TOP_FIELDS (HAL_PROC_STAT | HAL_PROC_IO | HAL_PROC_FDS)
+
 int app_cmd_top(int argc, char **argv)
 {
 	int64_t delay_ns = 3 * INT64_C(1000000000);
@@ -448,7 +452,7 @@ int app_cmd_top(int argc, char **argv)
 			return APP_EXIT_USAGE;
 		}
 	}
-	pm_status st = open_table(root, HAL_PROC_BASIC);
+	pm_status st = open_table(root, TOP_FIELDS);
 	if (st != PM_OK) {
 		fprintf(stderr, "picmon: top: cannot open %s/proc: %s\n", root != NULL ? root : "",
 		        pm_status_str(st));

@@ -1,0 +1,98 @@
+/* Proof that steady-state sampling does not allocate: after start-up (opening every file), refreshes
+ * of the live process table, thread samples and system reads make no malloc/calloc/realloc/free
+ * call, counted through the linker's --wrap (this also catches libc-internal calls when linked
+ * statically, as in the musl builds). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "hal/proc.h"
+#include "hal/sysinfo.h"
+#include "proc_table.h"
+
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t a, size_t b);
+void *__real_realloc(void *p, size_t n);
+void __real_free(void *p);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t a, size_t b);
+void *__wrap_realloc(void *p, size_t n);
+void __wrap_free(void *p);
+static volatile uint64_t allocs;
+
+void *__wrap_malloc(size_t n)
+{
+	allocs++;
+	return __real_malloc(n);
+}
+void *__wrap_calloc(size_t a, size_t b)
+{
+	allocs++;
+	return __real_calloc(a, b);
+}
+void *__wrap_realloc(void *p, size_t n)
+{
+	allocs++;
+	return __real_realloc(p, n);
+}
+void __wrap_free(void *p)
+{
+	if (p != NULL) {
+		allocs++;
+	}
+	__real_free(p);
+}
+
+static struct app_proc_table table;
+static struct hal_cpu_times ct;
+static struct hal_netdev_table nd;
+
+static void test_steady_state_allocates_nothing(void **state)
+{
+	(void)state;
+	struct hal_procfs fs;
+	assert_int_equal(hal_procfs_open(&fs, NULL), PM_OK);
+	app_proc_table_init(&table, &fs, HAL_PROC_ALL);
+	pm_status st = app_proc_table_refresh(&table);
+	assert_true(st == PM_OK || st == PM_ERR_NOSPACE);
+	struct hal_sysinfo si;
+	assert_int_equal(hal_sysinfo_open(&fs, &si), PM_OK);
+	struct hal_thread t;
+	struct hal_thread_sample ts;
+	assert_int_equal(hal_thread_open(&fs, (int32_t)getpid(), (int32_t)getpid(),
+	                                 HAL_THREAD_STAT | HAL_THREAD_SCHEDSTAT | HAL_THREAD_SCHED, &t, &ts),
+	                 PM_OK);
+	uint64_t before = allocs;
+	for (int i = 0; i < 20; i++) {
+		st = app_proc_table_refresh(&table);
+		assert_true(st == PM_OK || st == PM_ERR_NOSPACE);
+		assert_int_equal(hal_thread_sample(&t, &ts), PM_OK);
+		assert_int_equal(hal_sysinfo_cpu_times(&si, &ct), PM_OK);
+		struct hal_meminfo mi;
+		assert_int_equal(hal_sysinfo_meminfo(&si, &mi), PM_OK);
+		struct hal_loadavg la;
+		(void)hal_sysinfo_loadavg(&si, &la);
+		(void)hal_sysinfo_netdev(&si, &nd);
+		struct hal_psi psi;
+		(void)hal_sysinfo_psi(&si, HAL_PSI_CPU, &psi);
+	}
+	assert_int_equal(allocs - before, 0);
+	assert_true(table.n > 0);
+	hal_thread_close(&t);
+	hal_sysinfo_close(&si);
+	app_proc_table_close(&table);
+	hal_procfs_close(&fs);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_steady_state_allocates_nothing),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
