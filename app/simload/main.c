@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "hal/log.h"
+#include "hal/process.h"
 #include "hal/workload.h"
 #include "simload.h"
 
@@ -18,7 +19,7 @@ int main(int argc, char **argv)
 		hal_log(HAL_LOG_ERROR, "%s (see --help)", err);
 		return 2;
 	}
-	if (hal_wl_install_stop(&sim_stop) != PM_OK) {
+	if (hal_signal_install_stop(&sim_stop) != PM_OK) {
 		hal_log(HAL_LOG_ERROR, "cannot install signal handlers");
 		return 1;
 	}

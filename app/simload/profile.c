@@ -7,6 +7,7 @@
 #include "hal/clock.h"
 #include "hal/log.h"
 #include "hal/proc_ident.h"
+#include "hal/process.h"
 #include "hal/workload.h"
 #include "simload.h"
 
@@ -249,7 +250,7 @@ static uint32_t stop_children(int *pids, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++) {
 		if (pids[i] > 0) {
-			(void)hal_wl_signal(pids[i], 15);
+			(void)hal_process_signal(pids[i], 15, false);
 		}
 	}
 	uint32_t killed = 0;
@@ -278,7 +279,7 @@ static uint32_t stop_children(int *pids, uint32_t n)
 		if (round == 0) {
 			for (uint32_t i = 0; i < n; i++) {
 				if (pids[i] > 0) {
-					(void)hal_wl_signal(pids[i], 9);
+					(void)hal_process_signal(pids[i], 9, false);
 					killed++;
 				}
 			}

@@ -69,7 +69,7 @@ pm_status hal_sched_set(int32_t tid, int policy, int priority)
 	if (tid < 0 || !valid_policy(policy, priority)) {
 		return PM_ERR_INVAL;
 	}
-	int r = hal_sys.sched_setscheduler(tid, policy, priority);
+	int r = hal_sys.set_task_policy(tid, policy, priority);
 	return r < 0 ? map(r) : PM_OK;
 }
 

@@ -77,7 +77,7 @@ static int sys_sched_getparam(int tid, int *priority)
 	return 0;
 }
 
-static int sys_sched_setscheduler(int tid, int policy, int priority)
+static int sys_set_task_policy(int tid, int policy, int priority)
 {
 	struct sched_param sp = { 0 };
 	sp.sched_priority = priority;
@@ -95,7 +95,7 @@ static const struct hal_syscalls defaults = {
 	.sched_setaffinity = sys_sched_setaffinity,
 	.sched_getscheduler = sys_sched_getscheduler,
 	.sched_getparam = sys_sched_getparam,
-	.sched_setscheduler = sys_sched_setscheduler,
+	.set_task_policy = sys_set_task_policy,
 };
 
 struct hal_syscalls hal_sys = {
@@ -109,7 +109,7 @@ struct hal_syscalls hal_sys = {
 	.sched_setaffinity = sys_sched_setaffinity,
 	.sched_getscheduler = sys_sched_getscheduler,
 	.sched_getparam = sys_sched_getparam,
-	.sched_setscheduler = sys_sched_setscheduler,
+	.set_task_policy = sys_set_task_policy,
 };
 
 void hal_syscall_reset(void)

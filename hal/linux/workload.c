@@ -16,39 +16,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static volatile int *g_stop_flag;
-
-static void on_stop(int signo)
-{
-	if (g_stop_flag != NULL) {
-		*g_stop_flag = signo;
-	}
-}
-
-pm_status hal_wl_install_stop(volatile int *flag)
-{
-	if (flag == NULL) {
-		return PM_ERR_INVAL;
-	}
-	g_stop_flag = flag;
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	if (sigemptyset(&sa.sa_mask) != 0) {
-		return pm_status_from_errno(errno);
-	}
-	if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0) {
-		return pm_status_from_errno(errno);
-	}
-	struct sigaction ign;
-	memset(&ign, 0, sizeof(ign));
-	ign.sa_handler = SIG_IGN;
-	if (sigemptyset(&ign.sa_mask) != 0 || sigaction(SIGPIPE, &ign, NULL) != 0) {
-		return pm_status_from_errno(errno);
-	}
-	return PM_OK;
-}
-
 pm_status hal_wl_fork(int *pid_out)
 {
 	if (pid_out == NULL) {
@@ -88,17 +55,6 @@ pm_status hal_wl_reap(int pid, int *reaped, int *status)
 	}
 	*reaped = (int)r;
 	*status = st;
-	return PM_OK;
-}
-
-pm_status hal_wl_signal(int pid, int signo)
-{
-	if (pid <= 0) {
-		return PM_ERR_INVAL;
-	}
-	if (kill((pid_t)pid, signo) != 0) {
-		return errno == ESRCH ? PM_ERR_GONE : pm_status_from_errno(errno);
-	}
 	return PM_OK;
 }
 
@@ -182,7 +138,7 @@ void hal_wl_sched_self(int priority, int cpu, pm_status *fifo_status, pm_status 
 		struct sched_param sp;
 		memset(&sp, 0, sizeof(sp));
 		sp.sched_priority = priority;
-		/* musl's sched_setscheduler() is ENOSYS: the pthread call works on both libcs. */
+		/* musl's sched_setscheduler wrapper is ENOSYS: the pthread call works on both libcs. */
 		int rc = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
 		fst = pm_status_from_errno(rc);
 	}

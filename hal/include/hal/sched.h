@@ -1,5 +1,5 @@
 /* Scheduling policy, priority and CPU affinity of a thread (by tid) or of every thread of a process.
- * Other tasks go through the raw system calls (musl's sched_setscheduler() is ENOSYS); the calling
+ * Other tasks go through the raw system calls (musl's sched_setscheduler wrapper is ENOSYS); the calling
  * thread goes through pthread_setschedparam. EPERM/ESRCH become PM_ERR_PERM/PM_ERR_GONE. */
 #ifndef HAL_SCHED_H
 #define HAL_SCHED_H

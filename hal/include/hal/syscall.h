@@ -24,7 +24,8 @@ struct hal_syscalls {
 	/* raw sched_getscheduler/sched_getparam/sched_setscheduler (musl's wrappers are ENOSYS) */
 	int (*sched_getscheduler)(int tid);
 	int (*sched_getparam)(int tid, int *priority);
-	int (*sched_setscheduler)(int tid, int policy, int priority);
+	int (*set_task_policy)(int tid, int policy,
+	                       int priority); /* the raw syscall, never the libc wrapper */
 };
 
 extern struct hal_syscalls hal_sys;

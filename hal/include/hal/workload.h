@@ -10,9 +10,8 @@
 
 #include "hal/status.h"
 
-/* Installs SIGINT/SIGTERM handlers (no SA_RESTART: sleeps return early) that store the signal number
- * in *flag. Inherited by forked children, each of which then has its own flag. */
-pm_status hal_wl_install_stop(volatile int *flag);
+/* Stop signals and signalling a child: hal_signal_install_stop() and hal_process_signal() of
+ * hal/process.h (handlers without SA_RESTART, inherited by forked children, each with its own flag). */
 
 /* Forks. *pid_out is 0 in the child. The child gets SIGTERM when the parent dies (PR_SET_PDEATHSIG),
  * so a killed simulator leaves no orphan behind. */
@@ -21,8 +20,6 @@ pm_status hal_wl_fork(int *pid_out);
 /* Reaps one child without blocking (pid -1: any). PM_ERR_AGAIN: none exited yet. PM_ERR_NOENT: no
  * child left. On PM_OK *reaped is its pid and *status the raw wait status. */
 pm_status hal_wl_reap(int pid, int *reaped, int *status);
-
-pm_status hal_wl_signal(int pid, int signo);
 
 /* Writes all of buf to fd (1 = stdout) with bounded retries on EINTR/short writes. */
 pm_status hal_wl_write(int fd, const void *buf, size_t len);

@@ -20,7 +20,7 @@ struct rt_proc_rates {
 	double cpu_percent;
 	double read_bytes_s;  /* storage layer (read_bytes) */
 	double write_bytes_s; /* storage layer (write_bytes) */
-	double rchar_s;       /* all read(2)-like bytes */
+	double rchar_s;       /* all bytes read through any kind of file (rchar) */
 	double wchar_s;
 	double io_ops_s;     /* syscr + syscw per second */
 	double ctxsw_s;      /* voluntary + nonvoluntary switches per second */
