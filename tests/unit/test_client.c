@@ -94,6 +94,7 @@ static void test_jobs_and_metrics(void **state)
 	for (uint64_t i = 0; i < 200000; i++) {
 		x += i;
 	}
+	assert_true(x > 0);
 	assert_int_equal(pm_job_end(), PM_OK);
 	assert_int_equal(pm_job_end(), PM_ERR_STATE);
 	struct rt_job_record rec;
