@@ -43,7 +43,9 @@ static const struct sim_profile profiles[SIM_STATE_COUNT] = {
 	                 .mem_grow_mb_s = 60.0,
 	                 .io_per_s = 40.0,
 	                 .io_stdout = false,
-	                 .burst_ns = 3000 * PM_NS_PER_MS, /* with a 2 s idle: a 5 s cycle no 1 s sampler aliases away */
+	                 .burst_ns =
+	                     3000 *
+	                     PM_NS_PER_MS, /* with a 2 s idle: a 5 s cycle no 1 s sampler aliases away */
 	                 .idle_ns = 2000 * PM_NS_PER_MS },
 	[SIM_RUNNING] = { .name = "running",
 	                  .duty = 0.40,
