@@ -186,6 +186,18 @@ static pm_status init_journal(struct app_run *run)
 	if (run->cfg.monitor.fsync_interval_ns > 0) {
 		wp.fsync_interval_ns = run->cfg.monitor.fsync_interval_ns;
 	}
+	/* Coalesced metrics are journaled at the shortest collection interval configured (HLD §4.1): each
+	 * key then reaches the journal at its own interval, with the latest value. */
+	pm_ns interval = 0;
+	for (uint32_t t = 0; t < 3; t++) {
+		pm_ns ci = run->cfg.resource_monitoring[t].collection_interval_ns;
+		if (run->cfg.resource_monitoring[t].enabled && ci > 0 && (interval == 0 || ci < interval)) {
+			interval = ci;
+		}
+	}
+	if (interval > 0) {
+		wp.metric_interval_ns = interval;
+	}
 	wp.rings[0] = &run->sup_ring;
 	wp.rings[1] = &run->sampler_ring;
 	wp.rings[2] = &run->main_ring;
