@@ -154,7 +154,14 @@ pm_status hal_parse_stat(const char *buf, size_t len, struct hal_proc_stat *out)
 		return PM_ERR_PARSE;
 	}
 	const char *open = c.p + 1;
-	const char *close = c.end > open ? memrchr(open, ')', (size_t)(c.end - open)) : NULL;
+	/* The kernel writes at most 63 bytes of comm (workqueue workers' longer names included), and no
+	 * later field holds a ')': the last ')' of the first 64 bytes after '(' is the comm's end.
+	 * Searching only there spares a backward scan over the ~50 numbers that follow. */
+	size_t window = (size_t)(c.end - open);
+	if (window > 64) {
+		window = 64;
+	}
+	const char *close = c.end > open ? memrchr(open, ')', window) : NULL;
 	if (close == NULL) {
 		return PM_ERR_PARSE;
 	}
