@@ -270,6 +270,9 @@ static void print_live_frame(struct app_run *run, pm_ns now)
 	static char frame[8192];
 	struct app_text t;
 	app_text_init(&t, frame, sizeof(frame));
+	if (run->live_tty) {
+		app_text_printf(&t, "\033[H\033[2J"); /* a terminal shows one frame in place */
+	}
 	app_text_printf(&t, "picmon run: %.0f s, supervisor tick %.1f ms, worst wake-up %.3f ms\n",
 	                rt_ns_to_ms(now - run->started_ns) / 1000.0, rt_ns_to_ms(run->tick_ns),
 	                rt_ns_to_ms(atomic_load(&run->sup_latency_max_ns)));
@@ -381,6 +384,7 @@ int app_run_main(const struct app_run_options *opt)
 	if (hal_signal_install_stop(&run->stop_signal) != PM_OK) {
 		hal_log(HAL_LOG_WARN, "cannot install SIGINT/SIGTERM handlers");
 	}
+	run->live_tty = opt->live && hal_isatty(1);
 	/* Warm up stdout's buffer before freeze: stdio allocates it on first use. */
 	fflush(stdout);
 

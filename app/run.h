@@ -128,6 +128,7 @@ struct app_run {
 	struct hal_thread_grant sup_grant;
 	bool rt_granted; /* the supervisor got its policy and affinity */
 	bool mem_locked;
+	bool live_tty;            /* --live on a terminal: frames replace each other */
 	char degraded[512];       /* what the kernel refused, for the one warning and the summary */
 	volatile int stop_signal; /* set by SIGINT/SIGTERM */
 	_Atomic int stop_rt;      /* supervisor and sampler stop */
