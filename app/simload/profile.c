@@ -8,6 +8,7 @@
 #include "hal/log.h"
 #include "hal/proc_ident.h"
 #include "hal/process.h"
+#include "hal/term.h"
 #include "hal/workload.h"
 #include "simload.h"
 
@@ -221,7 +222,7 @@ static int child_main(const struct sim_profile *p, uint32_t index, const char *l
 			count++;
 			int n = snprintf(line, sizeof(line), "%s[%u] status: op %llu rss %u MB\n", p->name,
 			                 index, (unsigned long long)count, mem.n);
-			if (n > 0 && hal_wl_write(io_fd, line, (size_t)n) != PM_OK) {
+			if (n > 0 && hal_write_all(io_fd, line, (size_t)n) != PM_OK) {
 				break; /* stdout closed: keep running, output is not the point */
 			}
 		}

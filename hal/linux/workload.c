@@ -2,6 +2,8 @@
  * atomic file replacement, SCHED_FIFO/affinity of the calling thread, helper threads. */
 #include "hal/workload.h"
 
+#include "hal/term.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -58,27 +60,6 @@ pm_status hal_wl_reap(int pid, int *reaped, int *status)
 	return PM_OK;
 }
 
-pm_status hal_wl_write(int fd, const void *buf, size_t len)
-{
-	if (fd < 0 || (buf == NULL && len > 0)) {
-		return PM_ERR_INVAL;
-	}
-	const char *p = buf;
-	size_t left = len;
-	for (int attempt = 0; attempt < 64 && left > 0; attempt++) {
-		ssize_t n = write(fd, p, left);
-		if (n < 0) {
-			if (errno == EINTR) {
-				continue;
-			}
-			return pm_status_from_errno(errno);
-		}
-		p += n;
-		left -= (size_t)n;
-	}
-	return left == 0 ? PM_OK : PM_ERR_IO;
-}
-
 pm_status hal_wl_open_append(const char *path, int *fd_out)
 {
 	if (path == NULL || fd_out == NULL) {
@@ -114,7 +95,7 @@ pm_status hal_wl_write_file_atomic(const char *path, const char *text, size_t le
 	if (fd < 0) {
 		return pm_status_from_errno(errno);
 	}
-	pm_status st = hal_wl_write(fd, text, len);
+	pm_status st = hal_write_all(fd, text, len);
 	if (st == PM_OK && fsync(fd) != 0) {
 		st = pm_status_from_errno(errno);
 	}

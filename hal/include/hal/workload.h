@@ -21,8 +21,7 @@ pm_status hal_wl_fork(int *pid_out);
  * child left. On PM_OK *reaped is its pid and *status the raw wait status. */
 pm_status hal_wl_reap(int pid, int *reaped, int *status);
 
-/* Writes all of buf to fd (1 = stdout) with bounded retries on EINTR/short writes. */
-pm_status hal_wl_write(int fd, const void *buf, size_t len);
+/* Output: hal_write_all() of hal/term.h. */
 
 /* Opens `path` for appending (created 0644). */
 pm_status hal_wl_open_append(const char *path, int *fd_out);
