@@ -164,9 +164,6 @@ pm_status app_run_write_summary_json(struct app_run *run, const char *path);
 void app_run_emit_event(struct app_run *run, struct rt_record_ring *ring, uint32_t type, const char *resource,
                         const char *event_type, uint32_t severity, const char *message);
 
-/* rt_sup_sink adapter: ctx is a struct rt_record_ring (producer side). */
-bool app_run_ring_emit(void *ctx, const struct rt_record *rec);
-
 bool app_action_push(struct app_action_ring *ring, const struct app_action *a);
 bool app_action_pop(struct app_action_ring *ring, struct app_action *out);
 

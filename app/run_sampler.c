@@ -484,7 +484,7 @@ static void estimate(struct app_run *run, uint32_t i, pm_ns now)
 	}
 	struct rt_sup_sink sink;
 	memset(&sink, 0, sizeof(sink));
-	sink.emit = app_run_ring_emit;
+	sink.emit = rt_sup_emit_ring;
 	sink.ctx = &run->sampler_ring;
 	sink.real_offset_ns = run->real_offset_ns;
 	struct rt_sup_escalation esc;

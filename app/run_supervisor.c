@@ -33,11 +33,6 @@ bool app_action_pop(struct app_action_ring *ring, struct app_action *out)
 	return true;
 }
 
-bool app_run_ring_emit(void *ctx, const struct rt_record *rec)
-{
-	return rt_record_ring_push(ctx, rec);
-}
-
 /* The supervisor's sink: queue the record and keep the worst detection delay per constraint. */
 struct sup_sink_ctx {
 	struct app_run *run;
