@@ -43,6 +43,7 @@ static void after_sample(struct app_proc_table *t, struct app_proc_entry *e)
 static int64_t track(struct app_proc_table *t, int32_t pid)
 {
 	if (t->nfree == 0) {
+		t->track_misses++;
 		return -1;
 	}
 	uint32_t slot = t->free_slots[t->nfree - 1];
@@ -57,6 +58,7 @@ static int64_t track(struct app_proc_table *t, int32_t pid)
 	if (st != PM_OK) {
 		if (st != PM_ERR_GONE) {
 			t->open_failures++;
+			t->track_misses++;
 		}
 		return -1;
 	}
@@ -110,11 +112,40 @@ static void count_state(struct app_proc_counts *c, char state)
 	}
 }
 
+/* Fills t->listed (ascending or not) with what a listing of /proc would show now: the tracked set
+ * when the creation mark has not moved, else a real listing (*listed_now). */
+static pm_status discover(struct app_proc_table *t, size_t *nlisted, bool *listed_now, int64_t *mark,
+                          bool *have_mark)
+{
+	*have_mark = hal_proc_creation_mark(t->fs, mark) == PM_OK;
+	if (*have_mark && t->mark_valid && *mark == t->mark &&
+	    t->since_listing + 1u < APP_PROC_RELIST_EVERY) {
+		/* No PID was handed out since the last complete listing: it would show the tracked
+		 * processes (those that exited since fail their reads and are released below). */
+		for (uint32_t k = 0; k < t->n; k++) {
+			t->listed[k] = t->slot[t->order[k]].h.pid;
+		}
+		*nlisted = t->n;
+		*listed_now = false;
+		t->since_listing++;
+		return PM_OK;
+	}
+	*listed_now = true;
+	t->since_listing = 0;
+	t->listings++;
+	return hal_proc_list(t->fs, t->listed, PM_MAX_PROCESSES, nlisted);
+}
+
 pm_status app_proc_table_refresh(struct app_proc_table *t)
 {
 	size_t nlisted = 0;
-	pm_status listing = hal_proc_list(t->fs, t->listed, PM_MAX_PROCESSES, &nlisted);
+	bool listed_now = false;
+	bool have_mark = false;
+	int64_t mark = 0;
+	const uint64_t misses_before = t->track_misses;
+	pm_status listing = discover(t, &nlisted, &listed_now, &mark, &have_mark);
 	if (listing != PM_OK && listing != PM_ERR_NOSPACE) {
+		t->mark_valid = false;
 		return listing;
 	}
 	int sorted = 1;
@@ -173,6 +204,15 @@ pm_status app_proc_table_refresh(struct app_proc_table *t)
 		t->slot[t->order[k]].children = t->kids[k];
 	}
 	t->refreshes++;
+	if (listed_now) {
+		/* The mark vouches for the tracked set only if this listing was whole and every listed
+		 * process is tracked. */
+		t->mark = mark;
+		t->mark_valid = have_mark && listing == PM_OK;
+	}
+	if (t->track_misses != misses_before) {
+		t->mark_valid = false; /* list again until every process is tracked */
+	}
 	if (listing == PM_ERR_NOSPACE) {
 		t->table_full++;
 	}

@@ -12,6 +12,10 @@
 #include "rt/proc_class.h"
 #include "rt/proc_rates.h"
 
+/* Refreshes between two listings of /proc at most, whatever the creation mark says: bounds how long
+ * a PID counter that wrapped exactly around pid_max could hide a new process. */
+#define APP_PROC_RELIST_EVERY 10u
+
 struct app_proc_entry {
 	struct hal_proc h;
 	struct hal_proc_sample sample[2];
@@ -45,7 +49,13 @@ struct app_proc_table {
 	uint64_t refreshes;
 	uint64_t exits_seen;
 	uint64_t open_failures;
-	uint64_t table_full; /* refreshes where more processes existed than slots */
+	uint64_t table_full;   /* refreshes where more processes existed than slots */
+	uint64_t listings;     /* refreshes that listed /proc (the others trusted the creation mark) */
+	uint64_t track_misses; /* listed processes that could not be tracked (no slot, open failed) */
+	/* discovery: the creation mark read before the last complete listing */
+	int64_t mark;
+	bool mark_valid;
+	uint32_t since_listing;
 	struct app_proc_counts counts;
 };
 
@@ -53,7 +63,10 @@ struct app_proc_table {
 void app_proc_table_init(struct app_proc_table *t, struct hal_procfs *fs, uint32_t fields);
 
 /* Discovers processes, samples every tracked one (opening new ones, closing exited ones) and
- * updates rates, classes, child counts and state counts. PM_ERR_NOSPACE when the table was full
+ * updates rates, classes, child counts and state counts. Discovery lists /proc only when the
+ * creation mark (hal_proc_creation_mark) moved since the last complete listing, or at least every
+ * APP_PROC_RELIST_EVERY refreshes; otherwise the tracked set is the listing, and exits show as
+ * failed reads. PM_ERR_NOSPACE when the table was full
  * (the first PM_MAX_PROCESSES processes by pid are tracked). */
 pm_status app_proc_table_refresh(struct app_proc_table *t);
 

@@ -21,20 +21,72 @@ static inline __attribute__((always_inline)) void skip_spaces(struct cur *c)
 	}
 }
 
+/* Word-at-a-time helpers. A word is eight bytes of text loaded so that the first byte in memory is
+ * the least significant one, whatever the machine's byte order. */
+static inline __attribute__((always_inline)) uint64_t load_le64(const char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, sizeof(w));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	return w;
+}
+
+#define BYTES_OF(ch) (UINT64_C(0x0101010101010101) * (uint8_t)(ch))
+
+/* The 0x80 bit of each byte of the result is set exactly where the byte of w equals the byte
+ * repeated in `pattern` (no false positives, unlike the shorter haszero form). */
+static inline __attribute__((always_inline)) uint64_t bytes_equal(uint64_t w, uint64_t pattern)
+{
+	const uint64_t lows = UINT64_C(0x7f7f7f7f7f7f7f7f);
+	uint64_t x = w ^ pattern;
+	return ~(((x & lows) + lows) | x | lows);
+}
+
+/* Index (0..7) of the first / last byte flagged in a non-zero mask. */
+static inline __attribute__((always_inline)) unsigned first_flagged(uint64_t flags)
+{
+	return (unsigned)__builtin_ctzll(flags) / 8u;
+}
+
+static inline __attribute__((always_inline)) unsigned last_flagged(uint64_t flags)
+{
+	return 7u - (unsigned)__builtin_clzll(flags) / 8u;
+}
+
+/* How many of the word's bytes, from the first, are ASCII digits (0..8). A byte is a digit when its
+ * high nibble is 3 and its low nibble plus 6 does not carry into the high nibble (no carry crosses
+ * bytes: 0x0f + 0x06 < 0x100). */
+static inline __attribute__((always_inline)) unsigned leading_digits(uint64_t w)
+{
+	const uint64_t highs = UINT64_C(0xf0f0f0f0f0f0f0f0);
+	const uint64_t lows = UINT64_C(0x0f0f0f0f0f0f0f0f);
+	uint64_t not_digit = ((w & highs) ^ BYTES_OF('0')) | (((w & lows) + BYTES_OF(6)) & highs);
+	return not_digit == 0 ? 8u : (unsigned)__builtin_ctzll(not_digit) / 8u;
+}
+
+/* The value of the first n (1..8) bytes of w, all digits. They are moved to the top of the word so
+ * the bytes below read as leading zeros, then pairs, quads and halves are combined by multiplying
+ * (each step: high part * 10^k + low part, on every lane at once). */
+static inline __attribute__((always_inline)) uint64_t digits_value(uint64_t w, unsigned n)
+{
+	w = (w & UINT64_C(0x0f0f0f0f0f0f0f0f)) << (8u * (8u - n));
+	w = (w * 10u + (w >> 8)) & UINT64_C(0x00ff00ff00ff00ff);
+	w = (w * 100u + (w >> 16)) & UINT64_C(0x0000ffff0000ffff);
+	return (w * 10000u + (w >> 32)) & UINT64_C(0xffffffff);
+}
+
 static inline __attribute__((always_inline)) void skip_line(struct cur *c)
 {
 	/* Eight bytes at a time (a libc memchr call costs more than it saves on short lines). */
 	const char *p = c->p;
 	const char *end = c->end;
-	const uint64_t ones = UINT64_C(0x0101010101010101);
-	const uint64_t highs = UINT64_C(0x8080808080808080);
-	const uint64_t nls = ones * (uint64_t)'\n';
 	while (end - p >= 8) {
-		uint64_t w;
-		memcpy(&w, p, sizeof(w));
-		w ^= nls;
-		if (((w - ones) & ~w & highs) != 0) {
-			break; /* a newline is among these eight bytes */
+		uint64_t nl = bytes_equal(load_le64(p), BYTES_OF('\n'));
+		if (nl != 0) {
+			c->p = p + first_flagged(nl) + 1;
+			return;
 		}
 		p += 8;
 	}
@@ -44,14 +96,61 @@ static inline __attribute__((always_inline)) void skip_line(struct cur *c)
 	c->p = p < end ? p + 1 : end;
 }
 
-/* Unsigned decimal after optional blanks; at least one digit, no overflow. Up to 19 digits cannot
- * overflow, so only longer numbers pay for the check (this runs for every number of every sample). */
+/* The last `ch` in [p, p + n), or NULL; eight bytes at a time from the end. */
+static const char *last_byte(const char *p, size_t n, char ch)
+{
+	const char *q = p + n;
+	while (q - p >= 8) {
+		uint64_t hit = bytes_equal(load_le64(q - 8), BYTES_OF(ch));
+		if (hit != 0) {
+			return q - 8 + last_flagged(hit);
+		}
+		q -= 8;
+	}
+	while (q > p) {
+		q--;
+		if (*q == ch) {
+			return q;
+		}
+	}
+	return NULL;
+}
+
+/* Unsigned decimal after optional blanks; at least one digit, no overflow. Numbers of up to 15
+ * digits are read a word at a time while the buffer holds the words; longer ones, and numbers in
+ * the last bytes of a buffer, go digit by digit, and only numbers over 19 digits pay for the overflow check
+ * (this runs for every number of every sample). */
 static inline __attribute__((always_inline)) pm_status get_u64(struct cur *c, uint64_t *out)
 {
 	skip_spaces(c);
-	uint64_t v = 0;
 	const char *p = c->p;
 	const char *end = c->end;
+	if (end - p >= 8) {
+		uint64_t w = load_le64(p);
+		unsigned n = leading_digits(w);
+		if (n == 0) {
+			return PM_ERR_PARSE;
+		}
+		if (n < 8) {
+			*out = digits_value(w, n);
+			c->p = p + n;
+			return PM_OK;
+		}
+	}
+	if (end - p >= 16) { /* the first eight bytes are digits (n == 8 above) */
+		uint64_t w = load_le64(p);
+		uint64_t w2 = load_le64(p + 8);
+		unsigned n2 = leading_digits(w2);
+		if (n2 < 8) {
+			static const uint64_t pow10[8] = {
+				1, 10, 100, 1000, 10000, 100000, 1000000, 10000000
+			};
+			*out = digits_value(w, 8) * pow10[n2] + (n2 > 0 ? digits_value(w2, n2) : 0);
+			c->p = p + 8 + n2;
+			return PM_OK;
+		}
+	}
+	uint64_t v = 0;
 	const char *fast_end = (end - p) > 19 ? p + 19 : end;
 	while (p < fast_end && (unsigned)(*p - '0') <= 9u) {
 		v = v * 10u + (uint64_t)(*p - '0');
@@ -72,7 +171,7 @@ static inline __attribute__((always_inline)) pm_status get_u64(struct cur *c, ui
 	return PM_OK;
 }
 
-static pm_status get_i64(struct cur *c, int64_t *out)
+static inline __attribute__((always_inline)) pm_status get_i64(struct cur *c, int64_t *out)
 {
 	skip_spaces(c);
 	int neg = 0;
@@ -92,7 +191,7 @@ static pm_status get_i64(struct cur *c, int64_t *out)
 	return PM_OK;
 }
 
-static pm_status get_i32(struct cur *c, int32_t *out)
+static inline __attribute__((always_inline)) pm_status get_i32(struct cur *c, int32_t *out)
 {
 	int64_t v;
 	pm_status st = get_i64(c, &v);
@@ -106,7 +205,7 @@ static pm_status get_i32(struct cur *c, int32_t *out)
 	return PM_OK;
 }
 
-static pm_status get_u32(struct cur *c, uint32_t *out)
+static inline __attribute__((always_inline)) pm_status get_u32(struct cur *c, uint32_t *out)
 {
 	uint64_t v;
 	pm_status st = get_u64(c, &v);
@@ -120,19 +219,46 @@ static pm_status get_u32(struct cur *c, uint32_t *out)
 	return PM_OK;
 }
 
-/* Skips one blank-separated field. */
+pm_status hal_parse_u64(const char *buf, size_t len, uint64_t *out, size_t *used)
+{
+	if (buf == NULL || out == NULL || used == NULL) {
+		return PM_ERR_INVAL;
+	}
+	struct cur c = { buf, buf + len };
+	pm_status st = get_u64(&c, out);
+	if (st == PM_OK) {
+		*used = (size_t)(c.p - buf);
+	}
+	return st;
+}
+
+/* Skips one blank-separated field (eight bytes at a time while they last). */
 static pm_status skip_field(struct cur *c)
 {
 	skip_spaces(c);
 	const char *start = c->p;
-	while (c->p < c->end && !is_space(*c->p) && *c->p != '\n') {
-		c->p++;
+	const char *p = c->p;
+	while (c->end - p >= 8) {
+		uint64_t w = load_le64(p);
+		uint64_t stop = bytes_equal(w, BYTES_OF(' ')) | bytes_equal(w, BYTES_OF('\t')) |
+		                bytes_equal(w, BYTES_OF('\n'));
+		if (stop != 0) {
+			c->p = p + first_flagged(stop);
+			return c->p == start ? PM_ERR_PARSE : PM_OK;
+		}
+		p += 8;
 	}
-	return c->p == start ? PM_ERR_PARSE : PM_OK;
+	while (p < c->end && !is_space(*p) && *p != '\n') {
+		p++;
+	}
+	c->p = p;
+	return p == start ? PM_ERR_PARSE : PM_OK;
 }
 
-/* Whether the line at the cursor starts with `key` (which includes its ':' if any). */
-static int line_has_key(const struct cur *c, const char *key, size_t klen)
+/* Whether the line at the cursor starts with `key` (which includes its ':' if any). Inlined so that a
+ * constant key compiles to a few word compares instead of a memcmp call. */
+static inline __attribute__((always_inline)) int line_has_key(const struct cur *c, const char *key,
+                                                              size_t klen)
 {
 	return (size_t)(c->end - c->p) >= klen && memcmp(c->p, key, klen) == 0;
 }
@@ -161,7 +287,7 @@ pm_status hal_parse_stat(const char *buf, size_t len, struct hal_proc_stat *out)
 	if (window > 64) {
 		window = 64;
 	}
-	const char *close = c.end > open ? memrchr(open, ')', window) : NULL;
+	const char *close = c.end > open ? last_byte(open, window, ')') : NULL;
 	if (close == NULL) {
 		return PM_ERR_PARSE;
 	}
@@ -305,34 +431,163 @@ static pm_status status_lines(struct cur c, struct hal_proc_status *out, int *ha
 	return PM_OK;
 }
 
-#define STATUS_TAIL_LINES 8 /* the context-switch lines are the last ones (a few may follow) */
+/* The line in [from, end) that starts with `key` (at buf or right after a '\n'); NULL when there is
+ * none. Tries `*hint` (an offset into buf, 0 for none) first; a guess is taken only when a line of
+ * that key really starts there, so a stale hint costs a search, never a wrong line. Otherwise looks
+ * for the key's first byte eight bytes at a time, so lines with another first byte cost nothing
+ * each. Stores where the line was found back into *hint. */
+static inline __attribute__((always_inline)) const char *
+find_line(const char *buf, const char *from, const char *end, const char *key, size_t klen, uint16_t *hint)
+{
+	const char *guess = buf + *hint;
+	if (*hint != 0 && guess >= from && end - guess >= (ptrdiff_t)klen && guess[-1] == '\n' &&
+	    memcmp(guess, key, klen) == 0) {
+		return guess;
+	}
+	const uint64_t pattern = BYTES_OF(key[0]);
+	const char *p = from;
+	/* Every pass moves p forward by at least one byte. */
+	while (p < end) {
+		const char *q;
+		if (end - p >= 8) {
+			uint64_t hit = bytes_equal(load_le64(p), pattern);
+			if (hit == 0) {
+				p += 8;
+				continue;
+			}
+			q = p + first_flagged(hit);
+		} else if (*p == key[0]) {
+			q = p;
+		} else {
+			p++;
+			continue;
+		}
+		if ((q == buf || q[-1] == '\n') && (size_t)(end - q) >= klen && memcmp(q, key, klen) == 0) {
+			*hint = (q - buf) <= UINT16_MAX ? (uint16_t)(q - buf) : 0;
+			return q;
+		}
+		p = q + 1;
+	}
+	*hint = 0;
+	return NULL;
+}
+
+/* A status field "Key:<blanks>number" in [from, to), when the line is there (kernel threads have no
+ * memory lines). */
+static inline __attribute__((always_inline)) pm_status status_u64(const char *buf, const char *from,
+                                                                  const char *to, const char *key,
+                                                                  size_t klen, uint16_t *hint, uint64_t *dst,
+                                                                  uint32_t bit, uint32_t *present)
+{
+	const char *line = find_line(buf, from, to, key, klen, hint);
+	if (line == NULL) {
+		return PM_OK;
+	}
+	struct cur c = { line + klen, to };
+	pm_status st = get_u64(&c, dst);
+	if (st == PM_OK) {
+		*present |= bit;
+	}
+	return st;
+}
+
+/* The head of a status file the way every kernel writes it: Name: first, then Uid:, the memory
+ * lines, Threads:. Goes from key to key (or straight to where they were last time) instead of
+ * visiting every line. Sets *mid to the line after Threads:, or leaves it NULL when the text is not
+ * shaped so (the caller then parses every line). */
+static pm_status status_head_fast(const char *buf, const char *end, struct hal_status_hints *h,
+                                  struct hal_proc_status *out, const char **mid)
+{
+	*mid = NULL;
+	const struct cur head = { buf, end };
+	if (!line_has_key(&head, "Name:", 5)) {
+		return PM_OK;
+	}
+	const char *uid = find_line(buf, buf, end, "Uid:", 4, &h->at[HAL_STATUS_AT_UID]);
+	const char *threads =
+	    uid != NULL ? find_line(buf, uid, end, "Threads:", 8, &h->at[HAL_STATUS_AT_THREADS]) : NULL;
+	if (threads == NULL) {
+		return PM_OK;
+	}
+	struct cur c = { uid + 4, threads };
+	pm_status st;
+	if ((st = get_u32(&c, &out->uid)) != PM_OK || (st = get_u32(&c, &out->euid)) != PM_OK) {
+		return st;
+	}
+	out->present |= HAL_STATUS_UID;
+	const char *from = c.p;
+	if ((st = status_u64(buf, from, threads, "VmSize:", 7, &h->at[HAL_STATUS_AT_VMSIZE], &out->vm_size_kb,
+	                     HAL_STATUS_VMSIZE, &out->present)) != PM_OK ||
+	    (st = status_u64(buf, from, threads, "VmRSS:", 6, &h->at[HAL_STATUS_AT_VMRSS], &out->vm_rss_kb,
+	                     HAL_STATUS_VMRSS, &out->present)) != PM_OK ||
+	    (st = status_u64(buf, from, threads, "VmData:", 7, &h->at[HAL_STATUS_AT_VMDATA], &out->vm_data_kb,
+	                     HAL_STATUS_VMDATA, &out->present)) != PM_OK ||
+	    (st = status_u64(buf, from, threads, "VmStk:", 6, &h->at[HAL_STATUS_AT_VMSTK], &out->vm_stk_kb,
+	                     HAL_STATUS_VMSTK, &out->present)) != PM_OK) {
+		return st;
+	}
+	c = (struct cur){ threads + 8, end };
+	if ((st = get_u32(&c, &out->threads)) != PM_OK) {
+		return st;
+	}
+	out->present |= HAL_STATUS_THREADS;
+	skip_line(&c);
+	*mid = c.p;
+	return PM_OK;
+}
 
 pm_status hal_parse_status(const char *buf, size_t len, struct hal_proc_status *out)
 {
-	if (buf == NULL || out == NULL) {
+	struct hal_status_hints none;
+	memset(&none, 0, sizeof(none));
+	return hal_parse_status_hinted(buf, len, &none, out);
+}
+
+pm_status hal_parse_status_hinted(const char *buf, size_t len, struct hal_status_hints *hints,
+                                  struct hal_proc_status *out)
+{
+	if (buf == NULL || out == NULL || hints == NULL) {
 		return PM_ERR_INVAL;
 	}
 	memset(out, 0, sizeof(*out));
-	int have_name = 0;
+	int have_name = 1;
 	const char *end = buf + len;
-	const char *mid = end;
-	/* Fast path: parse up to Threads:, skip the signal/capability/cpuset lines, parse the tail.
-	 * If the tail does not hold the switch counts, the skipped middle is parsed too. */
-	pm_status st = status_lines((struct cur){ buf, end }, out, &have_name, &mid);
+	const char *mid = NULL;
+	/* Fast path: jump to the head's keys, skip the signal/capability/cpuset lines, jump to the
+	 * switch counts. Otherwise every line up to Threads: is visited. If the tail does not hold
+	 * the switch counts, the skipped middle is parsed too. */
+	pm_status st = status_head_fast(buf, end, hints, out, &mid);
 	if (st != PM_OK) {
 		return st;
 	}
+	if (mid == NULL) {
+		memset(out, 0, sizeof(*out));
+		have_name = 0;
+		mid = end;
+		if ((st = status_lines((struct cur){ buf, end }, out, &have_name, &mid)) != PM_OK) {
+			return st;
+		}
+	}
 	if (mid < end) {
-		/* The switch counts are the last lines on every kernel so far: find the start of
-		 * "voluntary_ctxt_switches:" scanning back from the end (a few dozen bytes). */
+		/* The switch counts are the last lines on every kernel so far: where they were last
+		 * time, else found scanning back from the end (a few dozen bytes). */
 		static const char key[] = "voluntary_ctxt_switches:";
 		const size_t klen = sizeof(key) - 1;
+		uint16_t *at = &hints->at[HAL_STATUS_AT_SWITCHES];
+		const char *guess = buf + *at;
 		const char *tail = mid;
-		for (const char *q = end - 1; q >= mid; q--) {
-			if (*q == 'v' && (q == mid || q[-1] == '\n') && (size_t)(end - q) >= klen &&
-			    memcmp(q, key, klen) == 0) {
-				tail = q;
-				break;
+		if (*at != 0 && guess > mid && end - guess >= (ptrdiff_t)klen && guess[-1] == '\n' &&
+		    memcmp(guess, key, klen) == 0) {
+			tail = guess;
+		} else {
+			*at = 0;
+			for (const char *q = end - 1; q >= mid; q--) {
+				if (*q == 'v' && (q == mid || q[-1] == '\n') && (size_t)(end - q) >= klen &&
+				    memcmp(q, key, klen) == 0) {
+					tail = q;
+					*at = (q - buf) <= UINT16_MAX ? (uint16_t)(q - buf) : 0;
+					break;
+				}
 			}
 		}
 		if ((st = status_lines((struct cur){ tail, end }, out, &have_name, NULL)) != PM_OK) {
@@ -358,18 +613,45 @@ struct kv_key {
 		text, sizeof(text) - 1, offsetof(type, field)                                                \
 	}
 
+/* Whether n bytes at a and b are equal, eight at a time (musl's memcmp goes byte by byte, and a
+ * table's key lengths are not constants the compiler could expand). */
+static inline __attribute__((always_inline)) int same_bytes(const char *a, const char *b, size_t n)
+{
+	while (n >= 8) {
+		uint64_t x;
+		uint64_t y;
+		memcpy(&x, a, sizeof(x));
+		memcpy(&y, b, sizeof(y));
+		if (x != y) {
+			return 0;
+		}
+		a += 8;
+		b += 8;
+		n -= 8;
+	}
+	for (; n > 0; n--, a++, b++) {
+		if (*a != *b) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
 static pm_status parse_kv(const char *buf, size_t len, const struct kv_key *keys, size_t nkeys, void *base,
                           uint32_t *present)
 {
 	struct cur c = { buf, buf + len };
 	uint32_t seen = 0;
+	size_t next = 0; /* the kernel writes the keys in table order: try the expected one first */
 	while (c.p < c.end) {
 		struct cur line = c;
 		skip_line(&c);
 		line.end = c.p;
-		for (size_t i = 0; i < nkeys; i++) {
+		for (size_t k = 0; k < nkeys; k++) {
+			size_t i = next + k < nkeys ? next + k : next + k - nkeys;
 			size_t klen = keys[i].klen;
-			if (line.p[0] == keys[i].key[0] && line_has_key(&line, keys[i].key, klen)) {
+			if (line.p[0] == keys[i].key[0] && (size_t)(line.end - line.p) >= klen &&
+			    same_bytes(line.p, keys[i].key, klen)) {
 				line.p += klen;
 				uint64_t v;
 				pm_status st = get_u64(&line, &v);
@@ -380,6 +662,7 @@ static pm_status parse_kv(const char *buf, size_t len, const struct kv_key *keys
 				if (i < 32) {
 					seen |= 1u << i;
 				}
+				next = i + 1 < nkeys ? i + 1 : 0;
 				break;
 			}
 		}

@@ -111,12 +111,40 @@ static void set_root_path(struct hal_procfs *fs, const char *root)
 	fs->root[n] = '\0';
 }
 
+/* Keeps /proc/loadavg open as the creation mark when the tree is our own PID namespace: its last
+ * field counts in the namespace of the reader, so it only describes the tree when /proc/self/stat
+ * shows our own pid (a /proc of another namespace shows a different number, or none). */
+static void open_creation_mark(struct hal_procfs *fs)
+{
+	int self_fd = -1;
+	char buf[STAT_BUF];
+	size_t len = 0;
+	struct hal_proc_stat self;
+	if (hal_open_at(fs->proc_fd, "self/stat", 0, &self_fd) != PM_OK) {
+		return;
+	}
+	pm_status st = hal_read_kept(self_fd, buf, sizeof(buf), &len);
+	hal_close_fd(&self_fd);
+	if (st != PM_OK || hal_parse_stat(buf, len, &self) != PM_OK || self.pid != (int32_t)getpid()) {
+		return;
+	}
+	int fd = -1;
+	int64_t mark = 0;
+	if (hal_open_at(fs->proc_fd, "loadavg", 0, &fd) != PM_OK) {
+		return;
+	}
+	fs->mark_fd = fd;
+	if (hal_proc_creation_mark(fs, &mark) != PM_OK) {
+		hal_close_fd(&fs->mark_fd);
+	}
+}
+
 pm_status hal_procfs_open(struct hal_procfs *fs, const char *root)
 {
 	if (fs == NULL) {
 		return PM_ERR_INVAL;
 	}
-	fs->root_fd = fs->proc_fd = fs->list_fd = fs->sys_fd = -1;
+	fs->root_fd = fs->proc_fd = fs->list_fd = fs->sys_fd = fs->mark_fd = -1;
 	const char *r = (root == NULL || root[0] == '\0') ? "/" : root;
 	if (strlen(r) >= sizeof(fs->root)) {
 		return PM_ERR_INVAL;
@@ -152,6 +180,7 @@ pm_status hal_procfs_open(struct hal_procfs *fs, const char *root)
 			}
 			hal_close_fd(&fdd);
 		}
+		open_creation_mark(fs);
 	}
 	return PM_OK;
 }
@@ -161,6 +190,7 @@ void hal_procfs_close(struct hal_procfs *fs)
 	if (fs == NULL) {
 		return;
 	}
+	hal_close_fd(&fs->mark_fd);
 	hal_close_fd(&fs->sys_fd);
 	hal_close_fd(&fs->list_fd);
 	hal_close_fd(&fs->proc_fd);
@@ -196,6 +226,28 @@ pm_status hal_proc_list(struct hal_procfs *fs, int32_t *pids, size_t cap, size_t
 	}
 	*count = 0;
 	return list_dir(fs->list_fd, pids, cap, count);
+}
+
+pm_status hal_proc_creation_mark(struct hal_procfs *fs, int64_t *mark)
+{
+	if (fs == NULL || mark == NULL) {
+		return PM_ERR_INVAL;
+	}
+	if (fs->mark_fd < 0) {
+		return PM_ERR_UNSUPPORTED;
+	}
+	char buf[128];
+	size_t len = 0;
+	struct hal_loadavg la;
+	pm_status st = hal_read_kept(fs->mark_fd, buf, sizeof(buf), &len);
+	if (st == PM_OK) {
+		st = hal_parse_loadavg(buf, len, &la);
+	}
+	if (st != PM_OK) {
+		return st == PM_ERR_NOSPACE ? PM_ERR_PARSE : st;
+	}
+	*mark = la.last_pid;
+	return PM_OK;
 }
 
 pm_status hal_proc_list_threads(const struct hal_procfs *fs, int32_t pid, int32_t *tids, size_t cap,
@@ -309,7 +361,7 @@ pm_status hal_proc_sample(struct hal_proc *p, struct hal_proc_sample *s)
 	s->valid |= HAL_PROC_STAT;
 	if (p->status_fd >= 0) {
 		st = hal_read_kept(p->status_fd, buf, STATUS_BUF, &len);
-		if (st == PM_OK && hal_parse_status(buf, len, &s->status) == PM_OK) {
+		if (st == PM_OK && hal_parse_status_hinted(buf, len, &p->status_hints, &s->status) == PM_OK) {
 			s->valid |= HAL_PROC_STATUS;
 		} else if (secondary_failed(st, s) != PM_OK) {
 			return PM_ERR_GONE;

@@ -43,6 +43,9 @@ static void test_refresh_fixture(void **state)
 	int fd = find(42)->h.stat_fd;
 	assert_int_equal(app_proc_table_refresh(&table), PM_OK);
 	assert_int_equal(table.n, 4);
+	/* A recorded tree has no kernel behind its loadavg: every refresh lists the directory. */
+	assert_int_equal(fs.mark_fd, -1);
+	assert_int_equal(table.listings, table.refreshes);
 	assert_int_equal(find(42)->h.stat_fd, fd);
 	assert_int_equal(find(42)->nsamples, 2);
 	/* A recorded tree does not move: 0 % CPU, class inactive. */

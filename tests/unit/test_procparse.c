@@ -286,6 +286,95 @@ static void test_cgroup_text(void **state)
 	assert_int_equal(hal_parse_cgroup_path(S("0::/a/very/long/path\n"), path, 8), PM_ERR_NOSPACE);
 }
 
+/* Digit-by-digit reading, the reference the word-at-a-time paths must match. */
+static int reference_u64(const char *buf, size_t len, uint64_t *out, size_t *used)
+{
+	size_t i = 0;
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t')) {
+		i++;
+	}
+	size_t start = i;
+	uint64_t v = 0;
+	for (; i < len && buf[i] >= '0' && buf[i] <= '9'; i++) {
+		if (v > (UINT64_MAX - (uint64_t)(buf[i] - '0')) / 10u) {
+			return -1;
+		}
+		v = v * 10u + (uint64_t)(buf[i] - '0');
+	}
+	if (i == start) {
+		return -1;
+	}
+	*out = v;
+	*used = i;
+	return 0;
+}
+
+/* Every length from 1 to 21 digits, every distance from the end of the buffer (the word paths need
+ * 8 and 16 bytes), and terminators on both sides of the digit range ('/' and ':'), blank, newline,
+ * letter. */
+static void test_number_reader_paths(void **state)
+{
+	(void)state;
+	static const char digits[] = "18446744073709551615"
+	                             "9";
+	static const char terms[] = "/: \nx";
+	char buf[64];
+	int checked = 0;
+	for (size_t ndig = 1; ndig <= 21; ndig++) {
+		for (size_t lead = 0; lead <= 2; lead++) {
+			for (size_t t = 0; t < sizeof(terms); t++) { /* t == strlen: no terminator */
+				for (size_t extra = 0; extra <= 17; extra++) {
+					size_t len = 0;
+					for (size_t k = 0; k < lead; k++) {
+						buf[len++] = ' ';
+					}
+					/* Vary the digits so every lane sees each value. */
+					for (size_t k = 0; k < ndig; k++) {
+						buf[len++] =
+						    (char)('0' +
+						           ((size_t)(digits[k] - '0') + extra + t) % 10u);
+					}
+					if (t < sizeof(terms) - 1) {
+						buf[len++] = terms[t];
+						for (size_t k = 0; k < extra; k++) {
+							buf[len++] =
+							    (char)('0' + k % 10); /* digits after the end must
+							                             not count */
+						}
+					}
+					uint64_t want = 0;
+					size_t want_used = 0;
+					uint64_t got = 0;
+					size_t got_used = 0;
+					int ref = reference_u64(buf, len, &want, &want_used);
+					pm_status st = hal_parse_u64(buf, len, &got, &got_used);
+					if (ref != 0) {
+						assert_int_equal(st, PM_ERR_PARSE);
+					} else {
+						assert_int_equal(st, PM_OK);
+						assert_true(got == want);
+						assert_int_equal(got_used, want_used);
+					}
+					checked++;
+				}
+			}
+		}
+	}
+	assert_int_equal(checked, 21 * 3 * 6 * 18);
+	uint64_t v = 0;
+	size_t used = 0;
+	assert_int_equal(hal_parse_u64(S("18446744073709551615 "), &v, &used), PM_OK);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(hal_parse_u64(S("18446744073709551616 "), &v, &used), PM_ERR_PARSE);
+	assert_int_equal(hal_parse_u64(S("12345678"), &v, &used), PM_OK); /* exactly one word */
+	assert_true(v == 12345678u);
+	assert_int_equal(used, 8);
+	assert_int_equal(hal_parse_u64(S("1234567812345678 tail"), &v, &used), PM_OK);
+	assert_true(v == UINT64_C(1234567812345678));
+	assert_int_equal(hal_parse_u64(S("x1234567812345678"), &v, &used), PM_ERR_PARSE);
+	assert_int_equal(hal_parse_u64(S(""), &v, &used), PM_ERR_PARSE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -298,6 +387,7 @@ int main(void)
 		cmocka_unit_test(test_loadavg_vmstat_psi_netdev),
 		cmocka_unit_test(test_cpulist_and_size),
 		cmocka_unit_test(test_cgroup_text),
+		cmocka_unit_test(test_number_reader_paths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

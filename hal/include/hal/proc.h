@@ -27,6 +27,7 @@ struct hal_procfs {
 	int proc_fd; /* <root>/proc */
 	int list_fd; /* <root>/proc again, private to discovery (its offset is rewound each listing) */
 	int sys_fd;  /* <root>/sys, -1 when absent */
+	int mark_fd; /* <root>/proc/loadavg when it tells this tree's PID creations, else -1 */
 	enum hal_fd_mode fd_mode;
 	uint32_t clk_tck;   /* USER_HZ of the stat tick fields */
 	uint32_t page_size; /* bytes per rss page */
@@ -45,6 +46,14 @@ pm_status hal_fd_limit_raise(uint64_t want, uint64_t *got);
 /* Lists the numeric entries of <root>/proc in directory order. Fills at most `cap` pids; returns
  * PM_ERR_NOSPACE (with `*count` = cap) when there were more. */
 pm_status hal_proc_list(struct hal_procfs *fs, int32_t *pids, size_t cap, size_t *count);
+
+/* A mark that changes whenever a PID (process or thread) is created in the namespace the tree shows:
+ * the last field of /proc/loadavg, the newest PID the kernel handed out. While it stays the same a
+ * new listing would show only what is tracked already, minus exits (which the reads of the kept
+ * files report). Read it before listing. PM_ERR_UNSUPPORTED when the tree cannot tell: a recorded
+ * tree, or a /proc mounted for another PID namespace than ours. Equal marks can still hide a PID
+ * counter that wrapped exactly once around pid_max, so users list again at a bounded interval. */
+pm_status hal_proc_creation_mark(struct hal_procfs *fs, int64_t *mark);
 
 /* Lists the thread ids of process `pid` (<root>/proc/PID/task); same capacity rule. */
 pm_status hal_proc_list_threads(const struct hal_procfs *fs, int32_t pid, int32_t *tids, size_t cap,
@@ -72,6 +81,7 @@ struct hal_proc {
 	uint32_t fields;      /* requested */
 	uint32_t unavailable; /* requested but not readable here (EACCES, absent file): HAL_PROC_* bits */
 	enum hal_fd_mode fd_mode;
+	struct hal_status_hints status_hints; /* where the status lines were at the last read */
 };
 
 struct hal_proc_sample {

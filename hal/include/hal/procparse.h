@@ -73,6 +73,28 @@ struct hal_proc_status {
 
 pm_status hal_parse_status(const char *buf, size_t len, struct hal_proc_status *out);
 
+/* Where the wanted lines of one process's status file were found last time (byte offsets, 0 for
+ * unknown). The next read of that file tries them first: each guess is taken only when a line of
+ * that key starts there, so a stale one costs a search, never a wrong value. Start zeroed. */
+enum {
+	HAL_STATUS_AT_UID,
+	HAL_STATUS_AT_VMSIZE,
+	HAL_STATUS_AT_VMRSS,
+	HAL_STATUS_AT_VMDATA,
+	HAL_STATUS_AT_VMSTK,
+	HAL_STATUS_AT_THREADS,
+	HAL_STATUS_AT_SWITCHES,
+	HAL_STATUS_AT_COUNT
+};
+struct hal_status_hints {
+	uint16_t at[HAL_STATUS_AT_COUNT];
+};
+
+/* hal_parse_status with the hints of the same file's previous read, updated for the next one. The
+ * result equals hal_parse_status's on any text where no wanted key starts two lines. */
+pm_status hal_parse_status_hinted(const char *buf, size_t len, struct hal_status_hints *hints,
+                                  struct hal_proc_status *out);
+
 /* /proc/PID/io (readable for own processes or with CAP_SYS_PTRACE). */
 struct hal_proc_io {
 	uint64_t rchar;
@@ -142,6 +164,11 @@ pm_status hal_parse_proc_stat(const char *buf, size_t len, struct hal_cpu_times 
 /* Sum of all fields of a tick line and its busy part (everything but idle and iowait). */
 uint64_t hal_cpu_ticks_total(const struct hal_cpu_ticks *t);
 uint64_t hal_cpu_ticks_busy(const struct hal_cpu_ticks *t);
+
+/* The number reader behind every parser here: blanks, then an unsigned decimal of at least one
+ * digit; overflow is PM_ERR_PARSE. *used is the bytes consumed. Public so that tests and the fuzzer
+ * can hold its word-at-a-time paths against a digit-by-digit reading. */
+pm_status hal_parse_u64(const char *buf, size_t len, uint64_t *out, size_t *used);
 
 /* /proc/loadavg: "0.10 0.20 0.30 2/345 6789". */
 struct hal_loadavg {

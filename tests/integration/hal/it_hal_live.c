@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -341,13 +342,184 @@ static void test_system_live(void **state)
 	assert_true(hal_cpu_count_allowed() >= 1);
 }
 
+/* The creation mark on the live tree: with the mark held still (a seam in front of pread), refreshes
+ * trust the tracked set and still see an exit; a moved mark makes the next refresh list /proc and
+ * find a new child. */
+static int g_mark_fd = -1;
+static int64_t g_fake_last_pid = 1;
+static int64_t (*g_real_pread)(int fd, void *buf, size_t len, int64_t offset);
+
+static int64_t pread_fake_mark(int fd, void *buf, size_t len, int64_t offset)
+{
+	if (fd != g_mark_fd) {
+		return g_real_pread(fd, buf, len, offset);
+	}
+	char text[64];
+	int n = snprintf(text, sizeof(text), "0.00 0.00 0.00 1/100 %lld\n", (long long)g_fake_last_pid);
+	assert_true(n > 0 && (size_t)n < sizeof(text));
+	if (offset >= n) {
+		return 0;
+	}
+	size_t give = (size_t)n - (size_t)offset;
+	give = give < len ? give : len;
+	memcpy(buf, text + offset, give);
+	return (int64_t)give;
+}
+
+static int table_has(const struct app_proc_table *t, pid_t pid)
+{
+	for (uint32_t k = 0; k < t->n; k++) {
+		if (t->slot[t->order[k]].h.pid == pid) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void test_discovery_mark(void **state)
+{
+	(void)state;
+	assert_true(fs.mark_fd >= 0); /* our own PID namespace: the mark is usable */
+	int64_t mark = 0;
+	assert_int_equal(hal_proc_creation_mark(&fs, &mark), PM_OK);
+	assert_true(mark > 0);
+	g_mark_fd = fs.mark_fd;
+	g_real_pread = hal_sys.pread;
+	hal_sys.pread = pread_fake_mark;
+	static struct app_proc_table table;
+	app_proc_table_init(&table, &fs, HAL_PROC_BASIC);
+	pm_status rs = app_proc_table_refresh(&table);
+	assert_true(rs == PM_OK);
+	assert_int_equal(table.listings, 1);
+	pid_t child = spawn(CHILD_SLEEP);
+	/* The mark did not move: the child stays unseen, and no listing is made. */
+	assert_int_equal(app_proc_table_refresh(&table), PM_OK);
+	assert_int_equal(table.listings, 1);
+	assert_false(table_has(&table, child));
+	g_fake_last_pid++;
+	assert_int_equal(app_proc_table_refresh(&table), PM_OK);
+	assert_int_equal(table.listings, 2);
+	assert_true(table_has(&table, child));
+	/* An exit needs no listing: the kept files fail. */
+	reap(child);
+	uint64_t exits = table.exits_seen;
+	assert_int_equal(app_proc_table_refresh(&table), PM_OK);
+	assert_int_equal(table.listings, 2);
+	assert_false(table_has(&table, child));
+	assert_true(table.exits_seen > exits);
+	/* Whatever the mark says, a listing comes at least every APP_PROC_RELIST_EVERY refreshes. */
+	for (uint32_t k = 0; k < APP_PROC_RELIST_EVERY; k++) {
+		assert_int_equal(app_proc_table_refresh(&table), PM_OK);
+	}
+	assert_int_equal(table.listings, 3);
+	hal_sys.pread = g_real_pread;
+	app_proc_table_close(&table);
+}
+
+/* A line-by-line reading of status, the reference for the parser's key-to-key fast path. */
+static int reference_status(const char *text, struct hal_proc_status *out)
+{
+	memset(out, 0, sizeof(*out));
+	int have_name = 0;
+	const char *line = text;
+	while (*line != '\0') {
+		const char *nl = strchr(line, '\n');
+		size_t n = nl != NULL ? (size_t)(nl - line) : strlen(line);
+		char *endp;
+#define REF_KEY(k) (n >= sizeof(k) - 1 && strncmp(line, k, sizeof(k) - 1) == 0)
+		if (REF_KEY("Name:")) {
+			have_name = 1;
+		} else if (REF_KEY("Uid:")) {
+			out->uid = (uint32_t)strtoul(line + 4, &endp, 10);
+			out->euid = (uint32_t)strtoul(endp, NULL, 10);
+			out->present |= HAL_STATUS_UID;
+		} else if (REF_KEY("VmSize:")) {
+			out->vm_size_kb = strtoull(line + 7, NULL, 10);
+			out->present |= HAL_STATUS_VMSIZE;
+		} else if (REF_KEY("VmRSS:")) {
+			out->vm_rss_kb = strtoull(line + 6, NULL, 10);
+			out->present |= HAL_STATUS_VMRSS;
+		} else if (REF_KEY("VmData:")) {
+			out->vm_data_kb = strtoull(line + 7, NULL, 10);
+			out->present |= HAL_STATUS_VMDATA;
+		} else if (REF_KEY("VmStk:")) {
+			out->vm_stk_kb = strtoull(line + 6, NULL, 10);
+			out->present |= HAL_STATUS_VMSTK;
+		} else if (REF_KEY("Threads:")) {
+			out->threads = (uint32_t)strtoul(line + 8, NULL, 10);
+			out->present |= HAL_STATUS_THREADS;
+		} else if (REF_KEY("voluntary_ctxt_switches:")) {
+			out->voluntary_ctxt_switches = strtoull(line + 24, NULL, 10);
+			out->present |= HAL_STATUS_CTXSW;
+		} else if (REF_KEY("nonvoluntary_ctxt_switches:")) {
+			out->nonvoluntary_ctxt_switches = strtoull(line + 27, NULL, 10);
+			out->present |= HAL_STATUS_CTXSW;
+		}
+#undef REF_KEY
+		line += n;
+		if (*line == '\n') {
+			line++;
+		}
+	}
+	return have_name;
+}
+
+/* Every process on this machine (kernel threads, which have no memory lines, included): the parser
+ * reads each status file as the reference does. */
+static void test_status_parser_against_reference(void **state)
+{
+	(void)state;
+	static int32_t pids[PM_MAX_PROCESSES];
+	size_t n = 0;
+	pm_status ls = hal_proc_list(&fs, pids, PM_MAX_PROCESSES, &n);
+	assert_true(ls == PM_OK || ls == PM_ERR_NOSPACE);
+	int compared = 0;
+	int without_memory = 0;
+	for (size_t i = 0; i < n; i++) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)pids[i]);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			continue; /* exited since the listing */
+		}
+		static char text[8192];
+		ssize_t got = read(fd, text, sizeof(text) - 1);
+		close(fd);
+		if (got <= 0) {
+			continue;
+		}
+		text[got] = '\0';
+		struct hal_proc_status want;
+		struct hal_proc_status have;
+		assert_true(reference_status(text, &want));
+		assert_int_equal(hal_parse_status(text, (size_t)got, &have), PM_OK);
+		assert_int_equal(have.present, want.present);
+		assert_true(have.uid == want.uid && have.euid == want.euid && have.threads == want.threads);
+		assert_true(have.vm_size_kb == want.vm_size_kb && have.vm_rss_kb == want.vm_rss_kb);
+		assert_true(have.vm_data_kb == want.vm_data_kb && have.vm_stk_kb == want.vm_stk_kb);
+		assert_true(have.voluntary_ctxt_switches == want.voluntary_ctxt_switches);
+		assert_true(have.nonvoluntary_ctxt_switches == want.nonvoluntary_ctxt_switches);
+		compared++;
+		if ((want.present & HAL_STATUS_VMSIZE) == 0) {
+			without_memory++;
+		}
+	}
+	assert_true(compared >= 2);
+	assert_true(without_memory >= 1); /* kernel threads, such as kthreadd */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sleeping_child),      cmocka_unit_test(test_busy_child_cpu),
-		cmocka_unit_test(test_stopped_and_zombie),  cmocka_unit_test(test_threads_and_affinity),
-		cmocka_unit_test(test_fd_count_both_modes), cmocka_unit_test(test_cmdline_and_table),
+		cmocka_unit_test(test_sleeping_child),
+		cmocka_unit_test(test_busy_child_cpu),
+		cmocka_unit_test(test_stopped_and_zombie),
+		cmocka_unit_test(test_threads_and_affinity),
+		cmocka_unit_test(test_fd_count_both_modes),
+		cmocka_unit_test(test_cmdline_and_table),
 		cmocka_unit_test(test_system_live),
+		cmocka_unit_test(test_discovery_mark),
+		cmocka_unit_test(test_status_parser_against_reference),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
