@@ -16,7 +16,13 @@ void rt_proc_window_reset(struct rt_proc_window *w)
 void rt_proc_window_push(struct rt_proc_window *w, double cpu_percent, double io_ops_s)
 {
 	assert(w->head < RT_PROC_WINDOW);
+	if (w->cpu[w->head] > 0.0f) {
+		w->cpu_nonzero--; /* the slot's old sample leaves the window (unused slots hold 0) */
+	}
 	w->cpu[w->head] = (float)(cpu_percent < 0.0 ? 0.0 : cpu_percent);
+	if (w->cpu[w->head] > 0.0f) {
+		w->cpu_nonzero++;
+	}
 	w->io_ops[w->head] = (float)(io_ops_s < 0.0 ? 0.0 : io_ops_s);
 	w->head = (w->head + 1) % RT_PROC_WINDOW;
 	if (w->count < RT_PROC_WINDOW) {
@@ -61,6 +67,18 @@ void rt_proc_window_stats(const struct rt_proc_window *w, struct rt_proc_window_
 
 enum rt_proc_class rt_proc_classify(const struct rt_proc_window *w)
 {
+#ifndef NDEBUG
+	uint32_t nonzero = 0;
+	for (uint32_t i = 0; i < RT_PROC_WINDOW; i++) {
+		nonzero += w->cpu[i] > 0.0f ? 1u : 0u;
+	}
+	assert(nonzero == w->cpu_nonzero);
+#endif
+	/* No CPU in the whole window (most processes, most of the time): mean and max are 0, which
+	 * every rule below classifies inactive, whatever the I/O. */
+	if (w->cpu_nonzero == 0) {
+		return RT_PROC_INACTIVE;
+	}
 	struct rt_proc_window_stats s;
 	rt_proc_window_stats(w, &s);
 	if (s.n == 0) {

@@ -16,9 +16,13 @@ static int is_space(char c)
 
 static inline __attribute__((always_inline)) void skip_spaces(struct cur *c)
 {
-	while (c->p < c->end && is_space(*c->p)) {
-		c->p++;
+	/* Locals: stores through c->p could alias the text (char), forcing reloads every byte. */
+	const char *p = c->p;
+	const char *end = c->end;
+	while (p < end && is_space(*p)) {
+		p++;
 	}
+	c->p = p;
 }
 
 /* Word-at-a-time helpers. A word is eight bytes of text loaded so that the first byte in memory is
@@ -125,6 +129,12 @@ static inline __attribute__((always_inline)) pm_status get_u64(struct cur *c, ui
 	skip_spaces(c);
 	const char *p = c->p;
 	const char *end = c->end;
+	/* One digit (the commonest number in stat: zeros, nice, a CPU) needs no word. */
+	if (end - p >= 2 && (unsigned)(p[0] - '0') <= 9u && (unsigned)(p[1] - '0') > 9u) {
+		*out = (uint64_t)(p[0] - '0');
+		c->p = p + 1;
+		return PM_OK;
+	}
 	if (end - p >= 8) {
 		uint64_t w = load_le64(p);
 		unsigned n = leading_digits(w);
@@ -613,28 +623,41 @@ struct kv_key {
 		text, sizeof(text) - 1, offsetof(type, field)                                                \
 	}
 
-/* Whether n bytes at a and b are equal, eight at a time (musl's memcmp goes byte by byte, and a
- * table's key lengths are not constants the compiler could expand). */
+/* Whether n bytes at a and b are equal. musl's memcmp goes byte by byte and a table's key lengths
+ * are not constants the compiler could expand, so: two overlapping loads cover 4..16 bytes (the
+ * first and the last four or eight), words cover the rest. */
 static inline __attribute__((always_inline)) int same_bytes(const char *a, const char *b, size_t n)
 {
-	while (n >= 8) {
-		uint64_t x;
-		uint64_t y;
-		memcpy(&x, a, sizeof(x));
-		memcpy(&y, b, sizeof(y));
+	if (n < 4) {
+		for (; n > 0; n--, a++, b++) {
+			if (*a != *b) {
+				return 0;
+			}
+		}
+		return 1;
+	}
+	if (n <= 8) {
+		uint32_t x0, y0, x1, y1;
+		memcpy(&x0, a, 4);
+		memcpy(&y0, b, 4);
+		memcpy(&x1, a + n - 4, 4);
+		memcpy(&y1, b + n - 4, 4);
+		return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+	}
+	for (; n > 16; n -= 8, a += 8, b += 8) {
+		uint64_t x, y;
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
 		if (x != y) {
 			return 0;
 		}
-		a += 8;
-		b += 8;
-		n -= 8;
 	}
-	for (; n > 0; n--, a++, b++) {
-		if (*a != *b) {
-			return 0;
-		}
-	}
-	return 1;
+	uint64_t x0, y0, x1, y1;
+	memcpy(&x0, a, 8);
+	memcpy(&y0, b, 8);
+	memcpy(&x1, a + n - 8, 8);
+	memcpy(&y1, b + n - 8, 8);
+	return ((x0 ^ y0) | (x1 ^ y1)) == 0;
 }
 
 static pm_status parse_kv(const char *buf, size_t len, const struct kv_key *keys, size_t nkeys, void *base,

@@ -178,6 +178,29 @@ static void test_child_counts(void **state)
 	assert_int_equal(kids[5], 0);
 }
 
+/* The no-CPU shortcut: a window without CPU is inactive whatever its I/O, and the count of CPU samples
+ * follows samples in and out of the window. */
+static void test_idle_window_shortcut(void **state)
+{
+	(void)state;
+	assert_int_equal(classify_steady(0, 100000, RT_PROC_WINDOW), RT_PROC_INACTIVE);
+	struct rt_proc_window w;
+	rt_proc_window_reset(&w);
+	rt_proc_window_push(&w, 90, 0);
+	assert_int_equal(w.cpu_nonzero, 1);
+	assert_int_equal(rt_proc_classify(&w), RT_PROC_FOREGROUND_ACTIVE);
+	for (int i = 0; i < RT_PROC_WINDOW - 1; i++) {
+		rt_proc_window_push(&w, 0, 500);
+	}
+	assert_int_equal(w.cpu_nonzero, 1); /* the 90 % is still in the window */
+	assert_int_not_equal(rt_proc_classify(&w), RT_PROC_FOREGROUND_ACTIVE);
+	rt_proc_window_push(&w, 0, 500); /* and now it has left */
+	assert_int_equal(w.cpu_nonzero, 0);
+	assert_int_equal(rt_proc_classify(&w), RT_PROC_INACTIVE);
+	rt_proc_window_push(&w, -3, 0); /* negative (a clock step) counts as 0 */
+	assert_int_equal(w.cpu_nonzero, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -187,6 +210,7 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_rates),
 		cmocka_unit_test(test_child_counts),
+		cmocka_unit_test(test_idle_window_shortcut),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

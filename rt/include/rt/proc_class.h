@@ -42,6 +42,7 @@ struct rt_proc_window {
 	float io_ops[RT_PROC_WINDOW]; /* I/O ops/s per sample */
 	uint32_t head;                /* next slot to write */
 	uint32_t count;               /* valid samples, <= RT_PROC_WINDOW */
+	uint32_t cpu_nonzero;         /* valid samples with CPU % > 0: none means inactive at once */
 };
 
 struct rt_proc_window_stats {
