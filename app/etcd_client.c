@@ -374,6 +374,15 @@ pm_status app_etcd_txn_end(struct app_etcd *e)
 	return st == PM_OK ? txn_succeeded(e) : st;
 }
 
+void app_etcd_txn_abandon(struct app_etcd *e)
+{
+	if (e->pending && e->pending_sent) {
+		app_http_close(&e->conns[e->current]);
+	}
+	e->pending = false;
+	e->pending_sent = false;
+}
+
 pm_status app_etcd_range(struct app_etcd *e, const uint8_t *key, size_t key_len, const uint8_t *range_end,
                          size_t range_end_len, int64_t limit, bool count_only, app_etcd_kv_fn fn, void *ctx,
                          bool *more, int64_t *count)

@@ -82,6 +82,9 @@ pm_status app_etcd_txn_put(struct app_etcd *e, const struct app_etcd_put *ops, s
  * token retries the same request through the failover/re-authentication path. */
 pm_status app_etcd_txn_begin(struct app_etcd *e, const struct app_etcd_put *ops, size_t n);
 pm_status app_etcd_txn_end(struct app_etcd *e);
+/* Gives up a begun txn without waiting for its answer (its outcome stays unknown: the caller sends it
+ * again later). The connection is closed, so no stale answer is read as the next one's. */
+void app_etcd_txn_abandon(struct app_etcd *e);
 
 /* Called per key of a range; return non-zero to stop. */
 typedef int (*app_etcd_kv_fn)(void *ctx, const uint8_t *key, size_t key_len, const uint8_t *value,

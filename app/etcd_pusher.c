@@ -2,6 +2,7 @@
  * bucket, cursor persistence, backoff with jitter, NOSPACE alerts. Single-threaded, allocation-free. */
 #include "etcd_pusher.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -125,18 +126,34 @@ pm_status app_pusher_init(struct app_pusher *p, const struct app_pusher_params *
 		return st;
 	}
 	p->reader_gaps_seen = 0;
-	return app_etcd_init(&p->etcd, &p->p.etcd);
+	for (size_t k = 0; k < APP_PUSHER_LANES && st == PM_OK; k++) {
+		st = app_etcd_init(&p->etcd[k], &p->p.etcd);
+	}
+	return st;
 }
 
 void app_pusher_close(struct app_pusher *p)
 {
 	app_journal_reader_close(&p->reader);
-	app_etcd_close(&p->etcd);
+	for (size_t k = 0; k < APP_PUSHER_LANES; k++) {
+		app_etcd_close(&p->etcd[k]);
+	}
 }
 
 void app_pusher_get_counters(const struct app_pusher *p, struct app_pusher_counters *out)
 {
 	*out = p->c;
+}
+
+void app_pusher_etcd_counters(const struct app_pusher *p, struct app_etcd_counters *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t k = 0; k < APP_PUSHER_LANES; k++) {
+		out->requests += p->etcd[k].c.requests;
+		out->failovers += p->etcd[k].c.failovers;
+		out->reauths += p->etcd[k].c.reauths;
+		out->errors += p->etcd[k].c.errors;
+	}
 }
 
 int64_t app_pusher_lease_id(const struct app_pusher *p, uint32_t cls, int64_t bucket)
@@ -208,6 +225,11 @@ static pm_status add_op(struct app_pusher *p, struct app_pusher_batch *b, const 
 		memcpy(op->key, key, key_len);
 		op->key[key_len] = '\0';
 		op->key_len = key_len;
+		uint32_t h = 2166136261u;
+		for (size_t i = 0; i < key_len; i++) {
+			h = (h ^ (uint8_t)key[i]) * 16777619u;
+		}
+		op->key_hash = h;
 		b->bytes += APP_B64_LEN(key_len) + 64u;
 	}
 	pm_status st = encode_value(p, msg, op->value, sizeof(op->value), &op->value_len);
@@ -421,7 +443,8 @@ static struct app_pusher_lease *lease_slot(struct app_pusher *p, uint32_t cls, i
 	return oldest;
 }
 
-static pm_status ensure_leases(struct app_pusher *p, const struct app_pusher_batch *b, pm_ns now)
+static pm_status ensure_leases(struct app_pusher *p, struct app_etcd *e, const struct app_pusher_batch *b,
+                               pm_ns now)
 {
 	for (size_t i = 0; i < b->nops; i++) {
 		if (b->ops[i].lease == 0) {
@@ -432,7 +455,7 @@ static pm_status ensure_leases(struct app_pusher *p, const struct app_pusher_bat
 			continue;
 		}
 		int64_t ttl = p->p.retention_ns[l->cls] / PM_NS_PER_S;
-		pm_status st = app_etcd_lease_grant(&p->etcd, l->id, ttl, NULL);
+		pm_status st = app_etcd_lease_grant(e, l->id, ttl, NULL);
 		if (st != PM_OK) {
 			return st;
 		}
@@ -444,7 +467,7 @@ static pm_status ensure_leases(struct app_pusher *p, const struct app_pusher_bat
 }
 
 /* Keeps the current bucket's leases alive; a lease etcd forgot is granted again. */
-static pm_status keepalives(struct app_pusher *p, pm_ns now)
+static pm_status keepalives(struct app_pusher *p, struct app_etcd *e, pm_ns now)
 {
 	int64_t current = hal_clock_real_ns() / p->p.lease_bucket_ns;
 	for (size_t i = 0; i < APP_PUSHER_LEASES; i++) {
@@ -454,7 +477,7 @@ static pm_status keepalives(struct app_pusher *p, pm_ns now)
 			continue;
 		}
 		int64_t ttl = 0;
-		pm_status st = app_etcd_lease_keepalive(&p->etcd, l->id, &ttl);
+		pm_status st = app_etcd_lease_keepalive(e, l->id, &ttl);
 		if (st == PM_ERR_NOENT) {
 			l->granted = false; /* granted again before its next use */
 			continue;
@@ -475,7 +498,7 @@ static void invalidate_batch_leases(struct app_pusher *p)
 	}
 }
 
-static pm_status handle_failure(struct app_pusher *p, pm_status st, pm_ns now)
+static pm_status handle_failure(struct app_pusher *p, const struct app_etcd *e, pm_status st, pm_ns now)
 {
 	if (st == PM_ERR_TIMEOUT) {
 		p->c.timeouts++;
@@ -490,9 +513,9 @@ static pm_status handle_failure(struct app_pusher *p, pm_status st, pm_ns now)
 		}
 	} else if (st == PM_ERR_NOENT) {
 		invalidate_batch_leases(p); /* a lease expired or etcd lost it: granted again on retry */
-		hal_log(HAL_LOG_WARN, "etcd: %s; leases are granted again", p->etcd.last_error);
+		hal_log(HAL_LOG_WARN, "etcd: %s; leases are granted again", e->last_error);
 	} else {
-		hal_log(HAL_LOG_WARN, "etcd: %s (%s); retrying", pm_status_str(st), p->etcd.last_error);
+		hal_log(HAL_LOG_WARN, "etcd: %s (%s); retrying", pm_status_str(st), e->last_error);
 	}
 	backoff(p, now);
 	return st;
@@ -510,57 +533,107 @@ static void maybe_save_cursor(struct app_pusher *p, pm_ns now, bool force)
 	}
 }
 
+/* Whether the two batches share no key, so both may be in flight: etcd may apply them in either
+ * order. Compared by hash; a collision only costs the overlap. Bounded: 128 x 128 compares. */
+static bool disjoint(const struct app_pusher_batch *a, const struct app_pusher_batch *b)
+{
+	for (size_t i = 0; i < b->nops; i++) {
+		for (size_t j = 0; j < a->nops; j++) {
+			if (b->ops[i].key_hash == a->ops[j].key_hash) {
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+/* Grants what the sealed batch's leases need, then begins its txn on its lane. */
+static pm_status send_batch(struct app_pusher *p, size_t lane, pm_ns now)
+{
+	struct app_pusher_batch *b = &p->batches[lane];
+	pm_status st = ensure_leases(p, &p->etcd[lane], b, now);
+	if (st != PM_OK) {
+		return st;
+	}
+	for (size_t i = 0; i < b->nops; i++) {
+		p->puts[i] = (struct app_etcd_put){ .key = b->ops[i].key,
+			                            .key_len = b->ops[i].key_len,
+			                            .value = b->ops[i].value,
+			                            .value_len = b->ops[i].value_len,
+			                            .lease = b->ops[i].lease };
+	}
+	st = app_etcd_txn_begin(&p->etcd[lane], p->puts, b->nops);
+	b->in_flight = st == PM_OK;
+	return st;
+}
+
+/* Gives up the other lane's txn when the head failed: it is sent again after the head. */
+static void abandon(struct app_pusher *p, size_t lane)
+{
+	if (p->batches[lane].in_flight) {
+		app_etcd_txn_abandon(&p->etcd[lane]);
+		p->batches[lane].in_flight = false;
+		p->c.abandoned++;
+	}
+}
+
 pm_status app_pusher_step(struct app_pusher *p, pm_ns now)
 {
+	_Static_assert(APP_PUSHER_LANES == 2u, "the step alternates between two lanes");
 	if (now < p->backoff_until_ns) {
 		return PM_ERR_AGAIN;
 	}
-	pm_status st = keepalives(p, now);
+	const size_t head = p->cur;
+	const size_t other = 1u - head;
+	struct app_pusher_batch *b = &p->batches[head];
+	struct app_pusher_batch *next = &p->batches[other];
+	assert(!next->in_flight); /* only the head outlives a step in flight */
+	pm_status st = keepalives(p, &p->etcd[other], now);
 	if (st != PM_OK) {
-		return handle_failure(p, st, now);
+		abandon(p, head);
+		return handle_failure(p, &p->etcd[other], st, now);
 	}
-	struct app_pusher_batch *b = &p->batches[p->cur];
-	struct app_pusher_batch *next = &p->batches[1u - p->cur];
-	if (!b->sealed) {
-		st = fill_batch(p, b);
+	if (!b->in_flight) {
+		if (!b->sealed) {
+			st = fill_batch(p, b);
+			if (st != PM_OK) {
+				hal_log(HAL_LOG_ERROR, "etcd: reading the journal: %s", pm_status_str(st));
+				backoff(p, now);
+				return st;
+			}
+		}
+		if (b->nops == 0) {
+			/* Records that mapped to nothing (skipped) still advance the cursor. */
+			if (b->last_seq > p->c.acked_seq) {
+				p->c.acked_seq = b->last_seq;
+				p->cursor_dirty = true;
+			}
+			b->sealed = false;
+			maybe_save_cursor(p, now, false);
+			return PM_ERR_AGAIN;
+		}
+		b->sealed = true; /* retried as is until accepted */
+		st = send_batch(p, head, now);
 		if (st != PM_OK) {
-			hal_log(HAL_LOG_ERROR, "etcd: reading the journal: %s", pm_status_str(st));
-			backoff(p, now);
-			return st;
+			return handle_failure(p, &p->etcd[head], st, now);
 		}
 	}
-	if (b->nops == 0) {
-		/* Records that mapped to nothing (skipped) still advance the cursor. */
-		if (b->last_seq > p->c.acked_seq) {
-			p->c.acked_seq = b->last_seq;
-			p->cursor_dirty = true;
-		}
-		b->sealed = false;
-		maybe_save_cursor(p, now, false);
-		return PM_ERR_AGAIN;
+	/* While etcd commits the head, the next batch is read from the journal and, sharing no key
+	 * with the head, sent on the other lane. A failure there is met again at its own turn. */
+	if (!next->sealed) {
+		(void)fill_batch(p, next);
 	}
-	b->sealed = true; /* retried as is until accepted */
-	st = ensure_leases(p, b, now);
-	if (st == PM_OK) {
-		for (size_t i = 0; i < b->nops; i++) {
-			p->puts[i] = (struct app_etcd_put){ .key = b->ops[i].key,
-				                            .key_len = b->ops[i].key_len,
-				                            .value = b->ops[i].value,
-				                            .value_len = b->ops[i].value_len,
-				                            .lease = b->ops[i].lease };
+	if (next->nops > 0 && disjoint(b, next)) {
+		next->sealed = true;
+		if (send_batch(p, other, now) == PM_OK) {
+			p->c.overlapped++;
 		}
-		st = app_etcd_txn_begin(&p->etcd, p->puts, b->nops);
 	}
-	if (st == PM_OK) {
-		/* While etcd commits this txn, the next one is read from the journal. Its errors come
-		 * back at its own turn. */
-		if (!next->sealed) {
-			(void)fill_batch(p, next);
-		}
-		st = app_etcd_txn_end(&p->etcd);
-	}
+	st = app_etcd_txn_end(&p->etcd[head]);
+	b->in_flight = false;
 	if (st != PM_OK) {
-		return handle_failure(p, st, now);
+		abandon(p, other);
+		return handle_failure(p, &p->etcd[head], st, now);
 	}
 	if (p->nospace_raised) {
 		p->nospace_raised = false;
@@ -577,7 +650,7 @@ pm_status app_pusher_step(struct app_pusher *p, pm_ns now)
 	b->records = 0;
 	b->events = 0;
 	b->sealed = false;
-	p->cur = 1u - p->cur;
+	p->cur = other;
 	p->backoff_ns = 0;
 	maybe_save_cursor(p, now, false);
 	return PM_OK;

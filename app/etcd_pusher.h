@@ -62,11 +62,14 @@ struct app_pusher_counters {
 	uint64_t lease_grants;
 	uint64_t keepalives;
 	uint64_t journal_lost; /* records deleted from the journal before they were pushed */
+	uint64_t overlapped;   /* txns sent on the second lane while the head was in flight */
+	uint64_t abandoned;    /* of which given up unanswered because the head failed (sent again) */
 };
 
 struct app_pusher_op {
 	char key[APP_PUSHER_MAX_KEY];
 	size_t key_len;
+	uint32_t key_hash; /* FNV-1a of the key: do two batches share a key? */
 	size_t value_len;
 	int64_t lease;
 	uint32_t lease_class;
@@ -92,16 +95,23 @@ struct app_pusher_batch {
 	uint64_t last_seq; /* last journal record it covers */
 	uint32_t records;
 	uint32_t events;
-	bool sealed; /* no more records go in: sent (and retried as is until accepted) or full */
+	bool sealed;    /* no more records go in: sent (and retried as is until accepted) or full */
+	bool in_flight; /* its txn is begun on its lane and not yet answered */
 };
+
+/* Txns in flight at once, each on its own connection (a lane). etcd commits concurrent txns in one
+ * raft round and one WAL sync: two lanes carry about 1.6 times what one does (measured here). A
+ * second batch goes out only when it shares no key with the first, so the order in which etcd
+ * applies them cannot matter. */
+#define APP_PUSHER_LANES 2u
 
 struct app_pusher {
 	struct app_pusher_params p;
-	struct app_etcd etcd;
+	struct app_etcd etcd[APP_PUSHER_LANES]; /* lane k sends batches[k] */
 	struct app_journal_reader reader;
 	struct app_pb_arena arena;
-	struct app_pusher_batch batches[2];
-	size_t cur; /* the batch sent next; the other one is filled meanwhile */
+	struct app_pusher_batch batches[APP_PUSHER_LANES];
+	size_t cur; /* the oldest batch, answered first; only it may be in flight between steps */
 	struct app_etcd_put puts[APP_ETCD_MAX_TXN_OPS];
 	bool have_lookahead; /* a record read but not fitting the batch */
 	struct rt_record lookahead;
@@ -132,6 +142,9 @@ pm_status app_pusher_step(struct app_pusher *p, pm_ns now);
 pm_status app_pusher_flush(struct app_pusher *p, pm_ns grace_ns, uint64_t *remaining);
 
 void app_pusher_get_counters(const struct app_pusher *p, struct app_pusher_counters *out);
+
+/* The etcd client counters summed over the lanes. */
+void app_pusher_etcd_counters(const struct app_pusher *p, struct app_etcd_counters *out);
 
 /* The lease id of a class and bucket (deterministic, so re-grants after restarts are idempotent). */
 int64_t app_pusher_lease_id(const struct app_pusher *p, uint32_t cls, int64_t bucket);

@@ -226,8 +226,10 @@ static double run_picmon(int records, size_t *value_len)
 	double dt = now_s() - t0;
 	double cpu = (double)(hal_clock_thread_cpu_ns() - cpu0) / 1e9;
 	uint64_t txns = pusher.c.txns;
-	printf("picmon pusher: %" PRIu64 " HTTP requests, %" PRIu64 " lease grants\n", pusher.etcd.c.requests,
-	       pusher.c.lease_grants);
+	struct app_etcd_counters ec;
+	app_pusher_etcd_counters(&pusher, &ec);
+	printf("picmon pusher: %" PRIu64 " HTTP requests on %u connections, %" PRIu64 " lease grants\n",
+	       ec.requests, APP_PUSHER_LANES, pusher.c.lease_grants);
 	app_pusher_close(&pusher);
 	(void)app_writer_close(&writer, 0);
 	char cmd[128];

@@ -301,13 +301,16 @@ static void finish_and_count(const char *what)
 	struct app_pusher_counters pc;
 	app_writer_get_counters(&writer, &wc);
 	app_pusher_get_counters(&pusher, &pc);
+	struct app_etcd_counters ec;
+	app_pusher_etcd_counters(&pusher, &ec);
 	uint64_t in_etcd = etcd_events("/piccolo/monitoring/");
 	printf("%s: produced %" PRIu64 ", events journaled %" PRIu64 ", events in etcd %" PRIu64
 	       ", pushed %" PRIu64 ", remaining %" PRIu64 ", failures %" PRIu64 ", timeouts %" PRIu64
-	       ", nospace %" PRIu64 ", alerts %" PRIu64 ", failovers %" PRIu64 ", ring drops %" PRIu64 "\n",
+	       ", nospace %" PRIu64 ", alerts %" PRIu64 ", failovers %" PRIu64 ", ring drops %" PRIu64
+	       ", second-lane txns %" PRIu64 " (abandoned %" PRIu64 ")\n",
 	       what, (uint64_t)atomic_load(&produced), wc.events_journaled, in_etcd, pc.events_pushed,
-	       remaining, pc.failures, pc.timeouts, pc.nospace, pc.alerts, pusher.etcd.c.failovers,
-	       wc.ring_drops);
+	       remaining, pc.failures, pc.timeouts, pc.nospace, pc.alerts, ec.failovers, wc.ring_drops,
+	       pc.overlapped, pc.abandoned);
 	CHECK(st == PM_OK && remaining == 0);
 	CHECK(wc.events_journaled == (uint64_t)atomic_load(&produced) + pc.alerts);
 	CHECK(in_etcd == wc.events_journaled);
@@ -530,6 +533,7 @@ static void case_sigstop(void)
 	sleep_s(0.1);
 	stop_threads();
 	finish_and_count("sigstop");
+	CHECK(pusher.c.overlapped > 0); /* the 10 s backlog went out on both lanes */
 	cleanup();
 }
 
@@ -551,6 +555,7 @@ static void case_kill9(void)
 	stop_threads();
 	app_etcd_close(&probe); /* its kept-alive connection died with etcd */
 	finish_and_count("kill9");
+	CHECK(pusher.c.overlapped > 0);
 	cleanup();
 }
 
@@ -629,9 +634,11 @@ static void case_auth(void)
 	CHECK(setenv("ETCDCTL_USER", "root:pw", 1) == 0); /* for the harness's health checks */
 	setup(NULL, APP_VALUE_PROTOBUF, 0);
 	/* Credentials for the pusher and the probe; tokens are fetched on the first 401. */
-	(void)snprintf(pusher.etcd.p.user, sizeof(pusher.etcd.p.user), "root");
-	(void)snprintf(pusher.etcd.p.password, sizeof(pusher.etcd.p.password), "pw");
-	probe.p = pusher.etcd.p;
+	for (size_t k = 0; k < APP_PUSHER_LANES; k++) {
+		(void)snprintf(pusher.etcd[k].p.user, sizeof(pusher.etcd[k].p.user), "root");
+		(void)snprintf(pusher.etcd[k].p.password, sizeof(pusher.etcd[k].p.password), "pw");
+	}
+	probe.p = pusher.etcd[0].p;
 	atomic_store(&produce_rate, 1000);
 	start_threads();
 	sleep_s(1.0);
@@ -644,8 +651,10 @@ static void case_auth(void)
 	stop_threads();
 	app_etcd_close(&probe);
 	finish_and_count("auth");
-	printf("re-authentications: %" PRIu64 "\n", pusher.etcd.c.reauths);
-	CHECK(pusher.etcd.c.reauths >= 1);
+	struct app_etcd_counters ec;
+	app_pusher_etcd_counters(&pusher, &ec);
+	printf("re-authentications: %" PRIu64 "\n", ec.reauths);
+	CHECK(ec.reauths >= 1);
 	cleanup();
 }
 
