@@ -139,6 +139,11 @@ static uint64_t rss_kb(const struct app_proc_entry *e)
 	return s->stat.rss_pages > 0 ? (uint64_t)s->stat.rss_pages * (g_fs.page_size / 1024u) : 0u;
 }
 
+static uint32_t children_of(const struct app_proc_entry *e)
+{
+	return app_proc_children(&g_table, (uint32_t)(e - g_table.slot));
+}
+
 static void row_header(struct app_text *t, const char *eol)
 {
 	app_text_printf(t, "%7s %7s S %6s %9s %9s %4s %4s %4s %9s %9s %7s %-17s %s%s\n", "PID", "PPID",
@@ -177,7 +182,7 @@ static void row(struct app_text *t, const struct app_proc_entry *e, const char *
 		app_text_str(t, "   -", 0);
 	}
 	app_text_char(t, ' ');
-	app_text_u64(t, e->children, 4);
+	app_text_u64(t, children_of(e), 4);
 	app_text_char(t, ' ');
 	if ((e->rates.valid & HAL_PROC_IO) != 0) {
 		app_text_u64(t, round_u64(e->rates.read_bytes_s), 9);
@@ -218,7 +223,7 @@ static void json_row(struct app_text *t, const struct app_proc_entry *e, int fir
 	} else {
 		app_text_printf(t, "\"fds\":null,");
 	}
-	app_text_printf(t, "\"children\":%u,", e->children);
+	app_text_printf(t, "\"children\":%u,", children_of(e));
 	if (io_ok) {
 		app_text_printf(
 		    t,

@@ -1,6 +1,7 @@
 /* Tracked-process table: merge of a sorted pid listing into the sorted table (app/proc_table.h). */
 #include "proc_table.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,7 +54,7 @@ static int64_t track(struct app_proc_table *t, int32_t pid)
 	e->cls = RT_PROC_INACTIVE;
 	e->nsamples = 0;
 	e->cur = 0;
-	e->children = 0;
+	t->children[slot] = 0;
 	pm_status st = hal_proc_open(t->fs, pid, t->fields, &e->h, &e->sample[0]);
 	if (st != PM_OK) {
 		if (st != PM_ERR_GONE) {
@@ -122,9 +123,7 @@ static pm_status discover(struct app_proc_table *t, size_t *nlisted, bool *liste
 	    t->since_listing + 1u < APP_PROC_RELIST_EVERY) {
 		/* No PID was handed out since the last complete listing: it would show the tracked
 		 * processes (those that exited since fail their reads and are released below). */
-		for (uint32_t k = 0; k < t->n; k++) {
-			t->listed[k] = t->slot[t->order[k]].h.pid;
-		}
+		memcpy(t->listed, t->pids, t->n * sizeof(t->listed[0])); /* pids[k] is order[k]'s */
 		*nlisted = t->n;
 		*listed_now = false;
 		t->since_listing++;
@@ -158,50 +157,48 @@ pm_status app_proc_table_refresh(struct app_proc_table *t)
 	if (!sorted) {
 		qsort(t->listed, nlisted, sizeof(t->listed[0]), cmp_pid);
 	}
+	memset(&t->counts, 0, sizeof(t->counts));
+	/* The merge reads the old pids from a compact copy, not from the entries (a pass over large
+	 * entries costs a cache miss each once there are hundreds). */
+	memcpy(t->prev_pids, t->pids, t->n * sizeof(t->prev_pids[0]));
 	uint32_t i = 0; /* in order (old) */
 	size_t j = 0;   /* in listed */
 	uint32_t m = 0; /* in next_order */
 	while (i < t->n || j < nlisted) {
-		int32_t old_pid = i < t->n ? t->slot[t->order[i]].h.pid : INT32_MAX;
+		int32_t old_pid = i < t->n ? t->prev_pids[i] : INT32_MAX;
+		assert(i >= t->n || t->slot[t->order[i]].h.pid == old_pid);
 		int32_t new_pid = j < nlisted ? t->listed[j] : INT32_MAX;
+		int64_t kept = -1;
 		if (i < t->n && (j >= nlisted || old_pid < new_pid)) {
 			/* Not listed any more: exited between the samples. */
 			t->exits_seen++;
 			release(t, t->order[i]);
 			i++;
 		} else if (j < nlisted && (i >= t->n || new_pid < old_pid)) {
-			int64_t slot = track(t, new_pid);
-			if (slot >= 0) {
-				t->next_order[m++] = (uint32_t)slot;
-			}
+			kept = track(t, new_pid);
 			j++;
 		} else {
 			uint32_t slot = t->order[i];
-			if (resample(t, slot)) {
-				t->next_order[m++] = slot;
-			} else {
-				/* Gone or reused PID: a fresh process may now hold the number. */
-				int64_t again = track(t, new_pid);
-				if (again >= 0) {
-					t->next_order[m++] = (uint32_t)again;
-				}
-			}
+			/* Gone or reused PID: a fresh process may now hold the number. */
+			kept = resample(t, slot) ? (int64_t)slot : track(t, new_pid);
 			i++;
 			j++;
+		}
+		if (kept >= 0) {
+			/* Gathered now, while the entry is in the cache. */
+			const struct app_proc_entry *e = &t->slot[kept];
+			t->next_order[m] = (uint32_t)kept;
+			t->pids[m] = e->h.pid;
+			t->ppids[m] = app_proc_latest(e)->stat.ppid;
+			count_state(&t->counts, app_proc_latest(e)->stat.state);
+			m++;
 		}
 	}
 	memcpy(t->order, t->next_order, m * sizeof(t->order[0]));
 	t->n = m;
-	memset(&t->counts, 0, sizeof(t->counts));
-	for (uint32_t k = 0; k < m; k++) {
-		const struct app_proc_entry *e = &t->slot[t->order[k]];
-		t->pids[k] = e->h.pid;
-		t->ppids[k] = app_proc_latest(e)->stat.ppid;
-		count_state(&t->counts, app_proc_latest(e)->stat.state);
-	}
 	rt_proc_child_counts(t->pids, t->ppids, m, t->kids);
 	for (uint32_t k = 0; k < m; k++) {
-		t->slot[t->order[k]].children = t->kids[k];
+		t->children[t->order[k]] = t->kids[k];
 	}
 	t->refreshes++;
 	if (listed_now) {

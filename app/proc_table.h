@@ -24,7 +24,6 @@ struct app_proc_entry {
 	struct rt_proc_rates rates; /* between the two newest samples (valid once nsamples >= 2) */
 	struct rt_proc_window window;
 	enum rt_proc_class cls;
-	uint32_t children;
 };
 
 struct app_proc_counts {
@@ -42,9 +41,11 @@ struct app_proc_table {
 	uint32_t nfree;
 	uint32_t next_order[PM_MAX_PROCESSES];
 	int32_t listed[PM_MAX_PROCESSES];
-	int32_t pids[PM_MAX_PROCESSES];
-	int32_t ppids[PM_MAX_PROCESSES];
+	int32_t pids[PM_MAX_PROCESSES];      /* in order, gathered while each entry is sampled */
+	int32_t prev_pids[PM_MAX_PROCESSES]; /* pids of the previous refresh, read by the merge */
+	int32_t ppids[PM_MAX_PROCESSES];     /* ... so that no pass over the large entries follows */
 	uint32_t kids[PM_MAX_PROCESSES];
+	uint32_t children[PM_MAX_PROCESSES]; /* per slot: processes whose parent it is */
 	/* counters since init */
 	uint64_t refreshes;
 	uint64_t exits_seen;
@@ -76,6 +77,12 @@ void app_proc_table_close(struct app_proc_table *t);
 static inline const struct hal_proc_sample *app_proc_latest(const struct app_proc_entry *e)
 {
 	return &e->sample[e->cur];
+}
+
+/* Child count of the process in `slot` (from the last refresh). */
+static inline uint32_t app_proc_children(const struct app_proc_table *t, uint32_t slot)
+{
+	return t->children[slot];
 }
 
 #endif

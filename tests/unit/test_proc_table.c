@@ -22,6 +22,13 @@ static const struct app_proc_entry *find(int32_t pid)
 	return NULL;
 }
 
+static uint32_t children(int32_t pid)
+{
+	const struct app_proc_entry *e = find(pid);
+	assert_non_null(e);
+	return app_proc_children(&table, (uint32_t)(e - table.slot));
+}
+
 static void test_refresh_fixture(void **state)
 {
 	(void)state;
@@ -33,9 +40,9 @@ static void test_refresh_fixture(void **state)
 	for (uint32_t k = 1; k < table.n; k++) {
 		assert_true(table.slot[table.order[k - 1]].h.pid < table.slot[table.order[k]].h.pid);
 	}
-	assert_int_equal(find(1)->children, 1);
-	assert_int_equal(find(42)->children, 1);
-	assert_int_equal(find(77)->children, 0);
+	assert_int_equal(children(1), 1);
+	assert_int_equal(children(42), 1);
+	assert_int_equal(children(77), 0);
 	assert_int_equal(table.counts.zombie, 1);
 	assert_int_equal(table.counts.running, 1);
 	assert_int_equal(table.counts.idle, 1);
