@@ -441,17 +441,28 @@ static pm_status status_lines(struct cur c, struct hal_proc_status *out, int *ha
 	return PM_OK;
 }
 
+/* The line of `key` at offset `at` of buf (0: no guess) when one really starts there, inside
+ * [from, end); else NULL. A stale guess is thereby harmless. */
+static inline __attribute__((always_inline)) const char *
+line_at(const char *buf, const char *from, const char *end, const char *key, size_t klen, uint16_t at)
+{
+	const char *guess = buf + at;
+	if (at != 0 && guess >= from && end - guess >= (ptrdiff_t)klen && guess[-1] == '\n' &&
+	    memcmp(guess, key, klen) == 0) {
+		return guess;
+	}
+	return NULL;
+}
+
 /* The line in [from, end) that starts with `key` (at buf or right after a '\n'); NULL when there is
- * none. Tries `*hint` (an offset into buf, 0 for none) first; a guess is taken only when a line of
- * that key really starts there, so a stale hint costs a search, never a wrong line. Otherwise looks
- * for the key's first byte eight bytes at a time, so lines with another first byte cost nothing
- * each. Stores where the line was found back into *hint. */
+ * none. Tries `*hint` (an offset into buf, 0 for none) first (line_at). Otherwise looks for the
+ * key's first byte eight bytes at a time, so lines with another first byte cost nothing each.
+ * Stores where the line was found back into *hint. */
 static inline __attribute__((always_inline)) const char *
 find_line(const char *buf, const char *from, const char *end, const char *key, size_t klen, uint16_t *hint)
 {
-	const char *guess = buf + *hint;
-	if (*hint != 0 && guess >= from && end - guess >= (ptrdiff_t)klen && guess[-1] == '\n' &&
-	    memcmp(guess, key, klen) == 0) {
+	const char *guess = line_at(buf, from, end, key, klen, *hint);
+	if (guess != NULL) {
 		return guess;
 	}
 	const uint64_t pattern = BYTES_OF(key[0]);
@@ -584,10 +595,9 @@ pm_status hal_parse_status_hinted(const char *buf, size_t len, struct hal_status
 		static const char key[] = "voluntary_ctxt_switches:";
 		const size_t klen = sizeof(key) - 1;
 		uint16_t *at = &hints->at[HAL_STATUS_AT_SWITCHES];
-		const char *guess = buf + *at;
+		const char *guess = line_at(buf, mid + 1, end, key, klen, *at);
 		const char *tail = mid;
-		if (*at != 0 && guess > mid && end - guess >= (ptrdiff_t)klen && guess[-1] == '\n' &&
-		    memcmp(guess, key, klen) == 0) {
+		if (guess != NULL) {
 			tail = guess;
 		} else {
 			*at = 0;

@@ -1,9 +1,11 @@
 /* Unit tests of the /proc and /sys text parsers (hal/procparse.h): normal text, odd comm names,
  * truncated and malformed input, overflow, and the cpu-list / size formats. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -286,26 +288,25 @@ static void test_cgroup_text(void **state)
 	assert_int_equal(hal_parse_cgroup_path(S("0::/a/very/long/path\n"), path, 8), PM_ERR_NOSPACE);
 }
 
-/* Digit-by-digit reading, the reference the word-at-a-time paths must match. */
+/* The C library's reading of the same text, the reference the word-at-a-time paths must match. */
 static int reference_u64(const char *buf, size_t len, uint64_t *out, size_t *used)
 {
-	size_t i = 0;
-	while (i < len && (buf[i] == ' ' || buf[i] == '\t')) {
-		i++;
-	}
-	size_t start = i;
-	uint64_t v = 0;
-	for (; i < len && buf[i] >= '0' && buf[i] <= '9'; i++) {
-		if (v > (UINT64_MAX - (uint64_t)(buf[i] - '0')) / 10u) {
-			return -1;
-		}
-		v = v * 10u + (uint64_t)(buf[i] - '0');
-	}
-	if (i == start) {
+	char text[64];
+	assert_true(len < sizeof(text));
+	memcpy(text, buf, len);
+	text[len] = '\0';
+	size_t start = strspn(text, " \t");
+	if (text[start] < '0' || text[start] > '9') {
 		return -1;
 	}
-	*out = v;
-	*used = i;
+	char *end = NULL;
+	errno = 0;
+	unsigned long long v = strtoull(text, &end, 10);
+	if (errno == ERANGE) {
+		return -1;
+	}
+	*out = (uint64_t)v;
+	*used = (size_t)(end - text);
 	return 0;
 }
 
