@@ -17,42 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alloc_count.h"
 #include "hal/proc.h"
 #include "proc_table.h"
-
-/* Allocator wrapper: every call counts. */
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t a, size_t b);
-void *__real_realloc(void *p, size_t n);
-void __real_free(void *p);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t a, size_t b);
-void *__wrap_realloc(void *p, size_t n);
-void __wrap_free(void *p);
-static volatile uint64_t g_allocs;
-
-void *__wrap_malloc(size_t n)
-{
-	g_allocs++;
-	return __real_malloc(n);
-}
-void *__wrap_calloc(size_t a, size_t b)
-{
-	g_allocs++;
-	return __real_calloc(a, b);
-}
-void *__wrap_realloc(void *p, size_t n)
-{
-	g_allocs++;
-	return __real_realloc(p, n);
-}
-void __wrap_free(void *p)
-{
-	if (p != NULL) {
-		g_allocs++;
-	}
-	__real_free(p);
-}
 
 #define MAX_CHILDREN 1000
 #define SAMPLES 20
@@ -295,9 +262,9 @@ static int bench_pair(double *pic, double *bare, double *median_ratio, double *a
 		if (r % 2 == 1) {
 			b = bare_round();
 		}
-		uint64_t a0 = g_allocs;
+		uint64_t a0 = test_alloc_calls();
 		double p = picmon_round();
-		allocs += g_allocs - a0;
+		allocs += test_alloc_calls() - a0;
 		if (r % 2 == 0) {
 			b = bare_round();
 		}

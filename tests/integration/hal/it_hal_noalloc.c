@@ -11,42 +11,10 @@
 
 #include <cmocka.h>
 
+#include "alloc_count.h"
 #include "hal/proc.h"
 #include "hal/sysinfo.h"
 #include "proc_table.h"
-
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t a, size_t b);
-void *__real_realloc(void *p, size_t n);
-void __real_free(void *p);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t a, size_t b);
-void *__wrap_realloc(void *p, size_t n);
-void __wrap_free(void *p);
-static volatile uint64_t allocs;
-
-void *__wrap_malloc(size_t n)
-{
-	allocs++;
-	return __real_malloc(n);
-}
-void *__wrap_calloc(size_t a, size_t b)
-{
-	allocs++;
-	return __real_calloc(a, b);
-}
-void *__wrap_realloc(void *p, size_t n)
-{
-	allocs++;
-	return __real_realloc(p, n);
-}
-void __wrap_free(void *p)
-{
-	if (p != NULL) {
-		allocs++;
-	}
-	__real_free(p);
-}
 
 static struct app_proc_table table;
 static struct hal_cpu_times ct;
@@ -67,7 +35,7 @@ static void test_steady_state_allocates_nothing(void **state)
 	assert_int_equal(hal_thread_open(&fs, (int32_t)getpid(), (int32_t)getpid(),
 	                                 HAL_THREAD_STAT | HAL_THREAD_SCHEDSTAT | HAL_THREAD_SCHED, &t, &ts),
 	                 PM_OK);
-	uint64_t before = allocs;
+	uint64_t before = test_alloc_calls();
 	for (int i = 0; i < 20; i++) {
 		st = app_proc_table_refresh(&table);
 		assert_true(st == PM_OK || st == PM_ERR_NOSPACE);
@@ -81,7 +49,7 @@ static void test_steady_state_allocates_nothing(void **state)
 		struct hal_psi psi;
 		(void)hal_sysinfo_psi(&si, HAL_PSI_CPU, &psi);
 	}
-	assert_int_equal(allocs - before, 0);
+	assert_int_equal(test_alloc_calls() - before, 0);
 	assert_true(table.n > 0);
 	hal_thread_close(&t);
 	hal_sysinfo_close(&si);
