@@ -676,18 +676,20 @@ static pm_status parse_kv(const char *buf, size_t len, const struct kv_key *keys
 	struct cur c = { buf, buf + len };
 	uint32_t seen = 0;
 	size_t next = 0; /* the kernel writes the keys in table order: try the expected one first */
+	/* Every pass moves past at least one line (skip_line always advances), so the loop is bounded. */
 	while (c.p < c.end) {
-		struct cur line = c;
-		skip_line(&c);
-		line.end = c.p;
+		/* Keys, blanks and digits hold no newline: the line's end is searched only when
+		 * something other than a newline follows the number (or no key matched). */
+		const char *line = c.p;
+		const size_t left = (size_t)(c.end - line);
 		for (size_t k = 0; k < nkeys; k++) {
 			size_t i = next + k < nkeys ? next + k : next + k - nkeys;
 			size_t klen = keys[i].klen;
-			if (line.p[0] == keys[i].key[0] && (size_t)(line.end - line.p) >= klen &&
-			    same_bytes(line.p, keys[i].key, klen)) {
-				line.p += klen;
+			if (line[0] == keys[i].key[0] && left >= klen &&
+			    same_bytes(line, keys[i].key, klen)) {
+				c.p = line + klen;
 				uint64_t v;
-				pm_status st = get_u64(&line, &v);
+				pm_status st = get_u64(&c, &v);
 				if (st != PM_OK) {
 					return st;
 				}
@@ -698,6 +700,11 @@ static pm_status parse_kv(const char *buf, size_t len, const struct kv_key *keys
 				next = i + 1 < nkeys ? i + 1 : 0;
 				break;
 			}
+		}
+		if (c.p < c.end && *c.p == '\n') {
+			c.p++; /* the usual "key: number\n": the number ended the line */
+		} else {
+			skip_line(&c);
 		}
 	}
 	if (present != NULL) {

@@ -508,6 +508,113 @@ static void test_status_parser_against_reference(void **state)
 	assert_true(without_memory >= 1); /* kernel threads, such as kthreadd */
 }
 
+/* Reads a whole small /proc file into text; 0 when the process has gone (or the file is not ours). */
+static size_t read_proc_text(int32_t pid, const char *file, char *text, size_t cap)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		return 0;
+	}
+	ssize_t got = read(fd, text, cap - 1);
+	close(fd);
+	if (got <= 0) {
+		return 0;
+	}
+	text[got] = '\0';
+	return (size_t)got;
+}
+
+/* Every process on this machine: the stat parser (a word-at-a-time run over the numbers) reads what
+ * a strtoll reading of the fields after the last ')' reads, and the io parser what strtoull reads
+ * after each key. */
+static void test_stat_and_io_parsers_against_reference(void **state)
+{
+	(void)state;
+	static int32_t pids[PM_MAX_PROCESSES];
+	size_t n = 0;
+	pm_status ls = hal_proc_list(&fs, pids, PM_MAX_PROCESSES, &n);
+	assert_true(ls == PM_OK || ls == PM_ERR_NOSPACE);
+	int stats = 0;
+	int ios = 0;
+	for (size_t i = 0; i < n; i++) {
+		static char text[4096];
+		size_t got = read_proc_text(pids[i], "stat", text, sizeof(text));
+		if (got > 0) {
+			struct hal_proc_stat have;
+			assert_int_equal(hal_parse_stat(text, got, &have), PM_OK);
+			char *close = strrchr(text, ')');
+			assert_non_null(close);
+			assert_int_equal(have.state, close[2]);
+			long long field[53] = { 0 }; /* field[k]: the k-th field of proc(5), 4.. */
+			char *p = close + 3;
+			for (int k = 4; k <= 52 && *p != '\0' && *p != '\n'; k++) {
+				/* unsigned fields above LLONG_MAX (signal masks, rsslim) wrap alike on both
+				 * sides */
+				field[k] = *p == '-' ? strtoll(p, &p, 10) : (long long)strtoull(p, &p, 10);
+			}
+			assert_int_equal(have.pid, pids[i]);
+			assert_int_equal(have.ppid, field[4]);
+			assert_int_equal(have.pgrp, field[5]);
+			assert_int_equal(have.session, field[6]);
+			assert_int_equal(have.tty_nr, field[7]);
+			assert_int_equal(have.tpgid, field[8]);
+			assert_int_equal(have.minflt, field[10]);
+			assert_int_equal(have.majflt, field[12]);
+			assert_int_equal(have.utime, field[14]);
+			assert_int_equal(have.stime, field[15]);
+			assert_int_equal(have.cutime, field[16]);
+			assert_int_equal(have.cstime, field[17]);
+			assert_int_equal(have.priority, field[18]);
+			assert_int_equal(have.nice, field[19]);
+			assert_int_equal(have.num_threads, field[20]);
+			assert_int_equal(have.starttime, field[22]);
+			assert_int_equal(have.vsize, field[23]);
+			assert_int_equal(have.rss_pages, field[24]);
+			assert_int_equal(have.processor, field[39]);
+			assert_int_equal(have.rt_priority, field[40]);
+			assert_int_equal(have.policy, field[41]);
+			assert_int_equal(have.blkio_ticks, field[42]);
+			stats++;
+		}
+		got = read_proc_text(pids[i], "io", text, sizeof(text));
+		if (got > 0) {
+			struct hal_proc_io have;
+			assert_int_equal(hal_parse_io(text, got, &have), PM_OK);
+			const struct {
+				const char *key;
+				uint64_t value;
+			} fields[] = { { "rchar", have.rchar },
+				       { "wchar", have.wchar },
+				       { "syscr", have.syscr },
+				       { "syscw", have.syscw },
+				       { "read_bytes", have.read_bytes },
+				       { "write_bytes", have.write_bytes },
+				       { "cancelled_write_bytes", have.cancelled_write_bytes } };
+			int matched = 0;
+			for (char *line = text; *line != '\0';) { /* "key: value" lines */
+				char *colon = strchr(line, ':');
+				assert_non_null(colon);
+				*colon = '\0';
+				char *next;
+				uint64_t value = strtoull(colon + 1, &next, 10);
+				for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++) {
+					if (strcmp(line, fields[k].key) == 0) {
+						assert_int_equal(fields[k].value, value);
+						matched++;
+					}
+				}
+				line = *next == '\n' ? next + 1 : next;
+			}
+			assert_int_equal(matched, 7);
+			ios++;
+		}
+	}
+	assert_true(stats >= 2);
+	assert_true(ios >= 1); /* our own process at least */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -520,6 +627,7 @@ int main(void)
 		cmocka_unit_test(test_system_live),
 		cmocka_unit_test(test_discovery_mark),
 		cmocka_unit_test(test_status_parser_against_reference),
+		cmocka_unit_test(test_stat_and_io_parsers_against_reference),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
