@@ -12,7 +12,7 @@ PACKAGES=(
   libyaml-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev libjsmn-dev
   clang clang-format clang-tidy cppcheck libclang-rt-14-dev
   etcd-server etcd-client
-  procps python3-psutil rt-tests hyperfine valgrind strace tmux
+  procps python3-psutil htop rt-tests hyperfine valgrind strace tmux
 )
 
 if [ "$(id -u)" != 0 ]; then
