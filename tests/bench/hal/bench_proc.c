@@ -1,10 +1,10 @@
 /* Benchmark of a full process sample: picmon's steady-state refresh (kept-open stat, status, io and
  * fd count per process, parsed) against a bare C loop over the same kept descriptors (4 syscalls per
- * process, no parsing), both back to back and 100 ms apart (as a monitor, and top -d 0.1, sample),
- * then ps -eo, top -b (steady frames and one whole -n1 run), htop (on a pseudo-terminal) and a
- * python3-psutil loop, in the same run, over an own
- * population of N sleeping processes (200 and 1000) that it ends by PID. Prints CPU microseconds
- * per process per sample, ratios, and allocator calls per sample. */
+ * process, no parsing), both back to back and 100 ms apart (as a monitor, and top -d 0.1, sample);
+ * then, in the same run, picmon top, procps top (steady frames and one whole -n1 run), htop (on a
+ * pseudo-terminal), ps -eo and a python3-psutil loop. Works on an own population of N sleeping
+ * processes (200 and 1000) that it ends by PID; prints CPU microseconds per process per sample,
+ * ratios, and allocator calls per sample. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
