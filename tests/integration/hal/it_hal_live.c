@@ -540,7 +540,9 @@ static void test_stat_and_io_parsers_against_reference(void **state)
 	int ios = 0;
 	for (size_t i = 0; i < n; i++) {
 		static char text[4096];
-		size_t got = read_proc_text(pids[i], "stat", text, sizeof(text));
+		/* Under qemu-user (the ARM64 tests) our own stat is QEMU's imitation, whose state is "0". */
+		size_t got =
+		    pids[i] == (int32_t)getpid() ? 0 : read_proc_text(pids[i], "stat", text, sizeof(text));
 		if (got > 0) {
 			struct hal_proc_stat have;
 			assert_int_equal(hal_parse_stat(text, got, &have), PM_OK);
