@@ -464,50 +464,6 @@ static int reference_status(const char *text, struct hal_proc_status *out)
 	return have_name;
 }
 
-/* Every process on this machine (kernel threads, which have no memory lines, included): the parser
- * reads each status file as the reference does. */
-static void test_status_parser_against_reference(void **state)
-{
-	(void)state;
-	static int32_t pids[PM_MAX_PROCESSES];
-	size_t n = 0;
-	pm_status ls = hal_proc_list(&fs, pids, PM_MAX_PROCESSES, &n);
-	assert_true(ls == PM_OK || ls == PM_ERR_NOSPACE);
-	int compared = 0;
-	int without_memory = 0;
-	for (size_t i = 0; i < n; i++) {
-		char path[64];
-		snprintf(path, sizeof(path), "/proc/%d/status", (int)pids[i]);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			continue; /* exited since the listing */
-		}
-		static char text[8192];
-		ssize_t got = read(fd, text, sizeof(text) - 1);
-		close(fd);
-		if (got <= 0) {
-			continue;
-		}
-		text[got] = '\0';
-		struct hal_proc_status want;
-		struct hal_proc_status have;
-		assert_true(reference_status(text, &want));
-		assert_int_equal(hal_parse_status(text, (size_t)got, &have), PM_OK);
-		assert_int_equal(have.present, want.present);
-		assert_true(have.uid == want.uid && have.euid == want.euid && have.threads == want.threads);
-		assert_true(have.vm_size_kb == want.vm_size_kb && have.vm_rss_kb == want.vm_rss_kb);
-		assert_true(have.vm_data_kb == want.vm_data_kb && have.vm_stk_kb == want.vm_stk_kb);
-		assert_true(have.voluntary_ctxt_switches == want.voluntary_ctxt_switches);
-		assert_true(have.nonvoluntary_ctxt_switches == want.nonvoluntary_ctxt_switches);
-		compared++;
-		if ((want.present & HAL_STATUS_VMSIZE) == 0) {
-			without_memory++;
-		}
-	}
-	assert_true(compared >= 2);
-	assert_true(without_memory >= 1); /* kernel threads, such as kthreadd */
-}
-
 /* Reads a whole small /proc file into text; 0 when the process has gone (or the file is not ours). */
 static size_t read_proc_text(int32_t pid, const char *file, char *text, size_t cap)
 {
@@ -524,6 +480,42 @@ static size_t read_proc_text(int32_t pid, const char *file, char *text, size_t c
 	}
 	text[got] = '\0';
 	return (size_t)got;
+}
+
+/* Every process on this machine (kernel threads, which have no memory lines, included): the parser
+ * reads each status file as the reference does. */
+static void test_status_parser_against_reference(void **state)
+{
+	(void)state;
+	static int32_t pids[PM_MAX_PROCESSES];
+	size_t n = 0;
+	pm_status ls = hal_proc_list(&fs, pids, PM_MAX_PROCESSES, &n);
+	assert_true(ls == PM_OK || ls == PM_ERR_NOSPACE);
+	int compared = 0;
+	int without_memory = 0;
+	for (size_t i = 0; i < n; i++) {
+		static char text[8192];
+		size_t got = read_proc_text(pids[i], "status", text, sizeof(text));
+		if (got == 0) {
+			continue; /* exited since the listing */
+		}
+		struct hal_proc_status want;
+		struct hal_proc_status have;
+		assert_true(reference_status(text, &want));
+		assert_int_equal(hal_parse_status(text, got, &have), PM_OK);
+		assert_int_equal(have.present, want.present);
+		assert_true(have.uid == want.uid && have.euid == want.euid && have.threads == want.threads);
+		assert_true(have.vm_size_kb == want.vm_size_kb && have.vm_rss_kb == want.vm_rss_kb);
+		assert_true(have.vm_data_kb == want.vm_data_kb && have.vm_stk_kb == want.vm_stk_kb);
+		assert_true(have.voluntary_ctxt_switches == want.voluntary_ctxt_switches);
+		assert_true(have.nonvoluntary_ctxt_switches == want.nonvoluntary_ctxt_switches);
+		compared++;
+		if ((want.present & HAL_STATUS_VMSIZE) == 0) {
+			without_memory++;
+		}
+	}
+	assert_true(compared >= 2);
+	assert_true(without_memory >= 1); /* kernel threads, such as kthreadd */
 }
 
 /* Every process on this machine: the stat parser (a word-at-a-time run over the numbers) reads what
