@@ -482,15 +482,22 @@ static size_t read_proc_text(int32_t pid, const char *file, char *text, size_t c
 	return (size_t)got;
 }
 
+/* Every process in /proc now (the first PM_MAX_PROCESSES of them): how many were listed. */
+static size_t list_every_process(int32_t pids[PM_MAX_PROCESSES])
+{
+	size_t n = 0;
+	pm_status ls = hal_proc_list(&fs, pids, PM_MAX_PROCESSES, &n);
+	assert_true(ls == PM_OK || ls == PM_ERR_NOSPACE);
+	return n;
+}
+
 /* Every process on this machine (kernel threads, which have no memory lines, included): the parser
  * reads each status file as the reference does. */
 static void test_status_parser_against_reference(void **state)
 {
 	(void)state;
 	static int32_t pids[PM_MAX_PROCESSES];
-	size_t n = 0;
-	pm_status ls = hal_proc_list(&fs, pids, PM_MAX_PROCESSES, &n);
-	assert_true(ls == PM_OK || ls == PM_ERR_NOSPACE);
+	const size_t n = list_every_process(pids);
 	int compared = 0;
 	int without_memory = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -518,16 +525,13 @@ static void test_status_parser_against_reference(void **state)
 	assert_true(without_memory >= 1); /* kernel threads, such as kthreadd */
 }
 
-/* Every process on this machine: the stat parser (a word-at-a-time run over the numbers) reads what
- * a strtoll reading of the fields after the last ')' reads, and the io parser what strtoull reads
- * after each key. */
+/* Every process on this machine: the stat parser reads what a strtoll reading of the fields after
+ * the last ')' reads, and the io parser what strtoull reads after each key. */
 static void test_stat_and_io_parsers_against_reference(void **state)
 {
 	(void)state;
 	static int32_t pids[PM_MAX_PROCESSES];
-	size_t n = 0;
-	pm_status ls = hal_proc_list(&fs, pids, PM_MAX_PROCESSES, &n);
-	assert_true(ls == PM_OK || ls == PM_ERR_NOSPACE);
+	const size_t n = list_every_process(pids);
 	int stats = 0;
 	int ios = 0;
 	for (size_t i = 0; i < n; i++) {
