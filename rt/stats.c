@@ -1,4 +1,4 @@
-/* Welford running statistics and log2 duration histograms (rt/stats.h). */
+/* Welford running statistics and log-linear duration histograms (rt/stats.h). */
 #include "rt/stats.h"
 
 #include <assert.h>
@@ -42,28 +42,37 @@ void rt_histogram_init(struct rt_histogram *h)
 	memset(h, 0, sizeof(*h));
 }
 
+#define HIST_SUBS (1u << PM_HISTOGRAM_SUB_BITS)
+#define HIST_FIRST_BIT 10 /* bucket 0 ends at 2^10 ns */
+
 size_t rt_histogram_bucket(pm_ns sample)
 {
-	if (sample < 1024) {
+	if (sample < (INT64_C(1) << HIST_FIRST_BIT)) {
 		return 0;
 	}
-	uint64_t v = (uint64_t)sample >> 10;
-	size_t i = 0;
-	/* Bounded by the 54 significant bits left after the shift. */
-	while (v != 0 && i < 64) {
-		v >>= 1;
-		i++;
+	/* O(1) for the supervisor tick: the top bit names the doubling, the next SUB_BITS the bucket. */
+	unsigned top = 63u - (unsigned)__builtin_clzll((uint64_t)sample);
+	unsigned octave = top - HIST_FIRST_BIT;
+	if (octave >= PM_HISTOGRAM_OCTAVES) {
+		return PM_HISTOGRAM_BUCKETS - 1;
 	}
-	return i < PM_HISTOGRAM_BUCKETS ? i : PM_HISTOGRAM_BUCKETS - 1;
+	unsigned sub = (unsigned)((uint64_t)sample >> (top - PM_HISTOGRAM_SUB_BITS)) & (HIST_SUBS - 1u);
+	return 1u + octave * HIST_SUBS + sub;
 }
 
 pm_ns rt_histogram_upper_ns(size_t i)
 {
 	assert(i < PM_HISTOGRAM_BUCKETS);
+	if (i == 0) {
+		return INT64_C(1) << HIST_FIRST_BIT;
+	}
 	if (i + 1 >= PM_HISTOGRAM_BUCKETS) {
 		return INT64_MAX;
 	}
-	return (pm_ns)(INT64_C(1024) << i);
+	size_t octave = (i - 1) / HIST_SUBS;
+	size_t sub = (i - 1) % HIST_SUBS;
+	/* Bucket (octave, sub) is [(SUBS + sub), (SUBS + sub + 1)) units of 2^(octave + 10 - SUB_BITS). */
+	return (pm_ns)((uint64_t)(HIST_SUBS + sub + 1u) << (octave + HIST_FIRST_BIT - PM_HISTOGRAM_SUB_BITS));
 }
 
 void rt_histogram_add(struct rt_histogram *h, pm_ns sample)

@@ -790,26 +790,41 @@ static void test_histogram(void **state)
 	assert_int_equal(rt_histogram_bucket(0), 0);
 	assert_int_equal(rt_histogram_bucket(1023), 0);
 	assert_int_equal(rt_histogram_bucket(1024), 1);
-	assert_int_equal(rt_histogram_bucket(2047), 1);
-	assert_int_equal(rt_histogram_bucket(2048), 2);
+	assert_int_equal(rt_histogram_bucket(1024 + 127), 1); /* eight buckets of 128 ns up to 2048 */
+	assert_int_equal(rt_histogram_bucket(1024 + 128), 2);
+	assert_int_equal(rt_histogram_bucket(2047), 8);
+	assert_int_equal(rt_histogram_bucket(2048), 9);
+	assert_int_equal(rt_histogram_bucket((INT64_C(1) << 40) - 1), PM_HISTOGRAM_BUCKETS - 2);
+	assert_int_equal(rt_histogram_bucket(INT64_C(1) << 40), PM_HISTOGRAM_BUCKETS - 1);
 	assert_int_equal(rt_histogram_bucket(INT64_MAX), PM_HISTOGRAM_BUCKETS - 1);
+	/* Buckets tile the line without gaps, and an upper edge overstates a sample by at most 1/8. */
 	for (size_t i = 0; i + 1 < PM_HISTOGRAM_BUCKETS; i++) {
 		pm_ns up = rt_histogram_upper_ns(i);
 		assert_int_equal(rt_histogram_bucket(up - 1), i);
 		assert_int_equal(rt_histogram_bucket(up), i + 1);
+		if (i > 0) {
+			pm_ns low = rt_histogram_upper_ns(i - 1);
+			assert_true(up > low);
+			assert_true((up - low) * 8 <= low);
+		}
 	}
 	assert_int_equal(rt_histogram_upper_ns(PM_HISTOGRAM_BUCKETS - 1), INT64_MAX);
 	struct rt_histogram h;
 	rt_histogram_init(&h);
 	assert_int_equal(rt_histogram_quantile_upper_ns(&h, 500), 0);
 	for (int i = 0; i < 99; i++) {
-		rt_histogram_add(&h, 3 * MS); /* bucket [2.097, 4.194) ms */
+		rt_histogram_add(&h, 3 * MS); /* bucket [2.883, 3.146) ms */
 	}
-	rt_histogram_add(&h, 20 * MS);
+	rt_histogram_add(&h, 20 * MS); /* bucket [18.874, 20.972) ms */
 	rt_histogram_add(&h, -5);
 	assert_int_equal(h.negative, 1);
-	assert_int_equal(rt_histogram_quantile_upper_ns(&h, 500), INT64_C(1024) << 12);
-	assert_int_equal(rt_histogram_quantile_upper_ns(&h, 1000), INT64_C(1024) << 15);
+	assert_int_equal(rt_histogram_quantile_upper_ns(&h, 500), INT64_C(3145728));
+	assert_int_equal(rt_histogram_quantile_upper_ns(&h, 1000), INT64_C(20971520));
+	/* A wake-up p99 of 0.53 ms reads as 0.59 ms at most, not as the 1.05 ms of a doubling bucket. */
+	rt_histogram_init(&h);
+	rt_histogram_add(&h, 530 * US);
+	pm_ns p = rt_histogram_quantile_upper_ns(&h, 990);
+	assert_true(p > 530 * US && p <= 530 * US + 530 * US / 8);
 }
 
 static struct rt_sched_sample sample(int32_t tid, pm_ns run, pm_ns wait, uint64_t slices)

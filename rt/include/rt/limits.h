@@ -24,9 +24,11 @@
 #define PM_MAX_METRICS 16           /* metrics per resource type / anomaly method */
 #define PM_JOB_RING_SIZE 256        /* job records per Model slot (power of two) */
 #define PM_RECORD_RING_SIZE 8192    /* records per RT-thread -> writer ring (power of two) */
-#define PM_HISTOGRAM_BUCKETS 32     /* response/execution time histogram buckets */
-#define PM_MAX_SUP_TOLERANCE 64     /* max_violations a Model may tolerate per supervision window */
-#define PM_MAX_SUP_REPORTS 64       /* violation records one supervisor call emits at most (rest coalesced) */
+#define PM_HISTOGRAM_SUB_BITS 3     /* each doubling of a duration histogram split in 2^3 buckets */
+#define PM_HISTOGRAM_OCTAVES 30     /* doublings from 1.024 us: up to 2^40 ns (about 1100 s) */
+#define PM_HISTOGRAM_BUCKETS (2 + (PM_HISTOGRAM_OCTAVES << PM_HISTOGRAM_SUB_BITS)) /* + below, above */
+#define PM_MAX_SUP_TOLERANCE 64 /* max_violations a Model may tolerate per supervision window */
+#define PM_MAX_SUP_REPORTS 64   /* violation records one supervisor call emits at most (rest coalesced) */
 #define PM_MAX_RESTARTS_PER_WINDOW 32 /* restart budget per recovery window */
 
 /* Resource states, dependencies and alerts (rt/state_machine.h, rt/depgraph.h, rt/resmon.h). */

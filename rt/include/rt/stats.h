@@ -1,4 +1,4 @@
-/* Running statistics in fixed memory: Welford mean/variance with min/max, and a log2-scaled histogram
+/* Running statistics in fixed memory: Welford mean/variance with min/max, and a log-linear histogram
  * of durations. Used by timing supervision; O(1) per sample, no allocation. */
 #ifndef RT_STATS_H
 #define RT_STATS_H
@@ -22,9 +22,12 @@ void rt_welford_add(struct rt_welford *w, pm_ns sample);
 /* Population variance (m2 / count) in ns^2; 0 with fewer than two samples. */
 double rt_welford_variance(const struct rt_welford *w);
 
-/* Bucket 0 holds [0, 1024 ns); bucket i (1 <= i < N-1) holds [2^(9+i), 2^(10+i)) ns, i.e. doubling
- * from 1.024 us; the last bucket holds everything from 2^(8+N) ns up (about 1100 s for N = 32).
- * Negative samples (a clock anomaly) go to bucket 0 and are counted in `negative`. */
+/* Log-linear: bucket 0 holds [0, 1024 ns); every doubling from there, [2^(10+k), 2^(11+k)) ns for
+ * k < PM_HISTOGRAM_OCTAVES, is split into 2^PM_HISTOGRAM_SUB_BITS buckets of equal width, so a
+ * bucket's upper edge overstates any sample in it by at most 1/8 (a power-of-two bucket alone
+ * overstated by up to 2x, which made a p99 of 0.53 ms read 1.05 ms); the last bucket holds
+ * everything from 2^40 ns (about 1100 s) up. Negative samples (a clock anomaly) go to bucket 0 and are
+ * counted in `negative`. */
 struct rt_histogram {
 	uint64_t bucket[PM_HISTOGRAM_BUCKETS];
 	uint64_t negative;
