@@ -129,8 +129,8 @@ static void test_recommend_per_workload(void **state)
 	static const double core0_idle[PM_MAX_CPUS] = { 0.0, 0.9, 0.9, 0.9, 0.0, 0.9, 0.9, 0.9 };
 
 	/* Steady: one hardware thread of a dedicated physical core, never CPU 0's core. */
-	assert_int_equal(
-	    rt_affinity_recommend(&topo, RT_WORKLOAD_CPU_INTENSIVE_STEADY, 0, NULL, &out, &why), PM_OK);
+	assert_int_equal(rt_affinity_recommend(&topo, RT_WORKLOAD_CPU_INTENSIVE_STEADY, 0, NULL, &out, &why),
+	                 PM_OK);
 	assert_set(&out, "1");
 	assert_non_null(why);
 	assert_int_equal(rt_affinity_recommend(&topo, RT_WORKLOAD_CPU_INTENSIVE_STEADY, 0, busy, &out, &why),
@@ -141,8 +141,8 @@ static void test_recommend_per_workload(void **state)
 	assert_set(&out, "1"); /* core 0 is idle but kept for interrupts */
 
 	/* Bursty: that core with its SMT sibling, on one node. */
-	assert_int_equal(
-	    rt_affinity_recommend(&topo, RT_WORKLOAD_CPU_INTENSIVE_BURSTY, 0, NULL, &out, &why), PM_OK);
+	assert_int_equal(rt_affinity_recommend(&topo, RT_WORKLOAD_CPU_INTENSIVE_BURSTY, 0, NULL, &out, &why),
+	                 PM_OK);
 	assert_set(&out, "1,5");
 	assert_int_equal(rt_affinity_recommend(&topo, RT_WORKLOAD_CPU_INTENSIVE_BURSTY, 6, busy, &out, &why),
 	                 PM_OK);
@@ -193,8 +193,8 @@ static void test_recommend_invariants(void **state)
 		for (int32_t cur = 0; cur < 8; cur++) {
 			for (int loaded = 0; loaded < 2; loaded++) {
 				struct hal_cpuset out;
-				assert_int_equal(rt_affinity_recommend(&topo, (enum rt_workload_type)type, cur,
-				                                       loaded ? busy : NULL, &out, NULL),
+				assert_int_equal(rt_affinity_recommend(&topo, (enum rt_workload_type)type,
+				                                       cur, loaded ? busy : NULL, &out, NULL),
 				                 PM_OK);
 				uint32_t n = hal_cpuset_count(&out);
 				assert_true(n >= 1 && subset(&out, &topo.online));
