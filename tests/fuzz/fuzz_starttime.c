@@ -1,4 +1,5 @@
-/* Fuzz target: the start-time parser of /proc/PID/stat lines (command names may hold ')' and spaces). */
+/* Fuzz target: hal_proc_stat_starttime (hal/proc_ident.h), the start-time reader of /proc/PID/stat lines
+ * behind the shared-memory identity check of client and monitor (command names may hold ')' and spaces). */
 #include <stddef.h>
 #include <stdint.h>
 
