@@ -32,12 +32,15 @@ static void release(struct app_proc_table *t, uint32_t slot)
 
 static void after_sample(struct app_proc_table *t, struct app_proc_entry *e)
 {
+	struct rt_proc_counters now;
+	rt_proc_counters_of(&e->sample, &now);
 	e->nsamples++;
 	if (e->nsamples >= 2) {
-		rt_proc_rates_compute(&e->sample[e->cur ^ 1u], &e->sample[e->cur], t->fs->clk_tck, &e->rates);
+		rt_proc_rates_between(&e->prev, &now, t->fs->clk_tck, &e->rates);
 		rt_proc_window_push(&e->window, e->rates.cpu_percent, e->rates.io_ops_s);
 		e->cls = rt_proc_classify(&e->window);
 	}
+	e->prev = now;
 }
 
 /* Starts tracking pid in a free slot; returns the slot or -1. */
@@ -53,9 +56,8 @@ static int64_t track(struct app_proc_table *t, int32_t pid)
 	rt_proc_window_reset(&e->window);
 	e->cls = RT_PROC_INACTIVE;
 	e->nsamples = 0;
-	e->cur = 0;
 	t->children[slot] = 0;
-	pm_status st = hal_proc_open(t->fs, pid, t->fields, &e->h, &e->sample[0]);
+	pm_status st = hal_proc_open(t->fs, pid, t->fields, &e->h, &e->sample);
 	if (st != PM_OK) {
 		if (st != PM_ERR_GONE) {
 			t->open_failures++;
@@ -72,14 +74,13 @@ static int64_t track(struct app_proc_table *t, int32_t pid)
 static bool resample(struct app_proc_table *t, uint32_t slot)
 {
 	struct app_proc_entry *e = &t->slot[slot];
-	uint8_t next = (uint8_t)(e->cur ^ 1u);
-	pm_status st = hal_proc_sample(&e->h, &e->sample[next]);
+	/* Sampled in place: a failed sample ends the entry, so nothing reads what it left. */
+	pm_status st = hal_proc_sample(&e->h, &e->sample);
 	if (st != PM_OK) {
 		t->exits_seen++;
 		release(t, slot);
 		return false;
 	}
-	e->cur = next;
 	after_sample(t, e);
 	return true;
 }

@@ -1,5 +1,6 @@
 /* The table of tracked processes behind `picmon ps`, `picmon top` and the sampler: discovery,
- * kept-open /proc files per process, two samples per process, derived rates and the process
+ * kept-open /proc files per process, its newest sample and the counters of the one before, derived
+ * rates and the process
  * class. Fixed storage (PM_MAX_PROCESSES slots); refresh is allocation-free. */
 #ifndef APP_PROC_TABLE_H
 #define APP_PROC_TABLE_H
@@ -18,10 +19,10 @@
 
 struct app_proc_entry {
 	struct hal_proc h;
-	struct hal_proc_sample sample[2];
-	uint8_t cur;                /* index of the newest sample */
-	uint32_t nsamples;          /* samples taken since tracking began */
-	struct rt_proc_rates rates; /* between the two newest samples (valid once nsamples >= 2) */
+	struct hal_proc_sample sample; /* the newest */
+	struct rt_proc_counters prev;  /* of the sample before (rates need no more of it) */
+	uint32_t nsamples;             /* samples taken since tracking began */
+	struct rt_proc_rates rates;    /* between the two newest samples (valid once nsamples >= 2) */
 	struct rt_proc_window window;
 	enum rt_proc_class cls;
 };
@@ -76,7 +77,7 @@ void app_proc_table_close(struct app_proc_table *t);
 
 static inline const struct hal_proc_sample *app_proc_latest(const struct app_proc_entry *e)
 {
-	return &e->sample[e->cur];
+	return &e->sample;
 }
 
 /* Child count of the process in `slot` (from the last refresh). */

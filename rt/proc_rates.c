@@ -28,37 +28,62 @@ double rt_rate_per_s(uint64_t prev, uint64_t cur, pm_ns dt)
 	return (double)(cur - prev) * (double)PM_NS_PER_S / (double)dt;
 }
 
-void rt_proc_rates_compute(const struct hal_proc_sample *prev, const struct hal_proc_sample *cur,
+void rt_proc_counters_of(const struct hal_proc_sample *s, struct rt_proc_counters *out)
+{
+	out->mono_ns = s->mono_ns;
+	out->pid = s->stat.pid;
+	out->valid = s->valid;
+	out->starttime = s->stat.starttime;
+	out->cpu_ticks = s->stat.utime + s->stat.stime;
+	out->read_bytes = s->io.read_bytes;
+	out->write_bytes = s->io.write_bytes;
+	out->rchar = s->io.rchar;
+	out->wchar = s->io.wchar;
+	out->io_ops = s->io.syscr + s->io.syscw;
+	out->ctxsw = s->status.voluntary_ctxt_switches + s->status.nonvoluntary_ctxt_switches;
+	out->migrations = s->sched.nr_migrations;
+}
+
+void rt_proc_rates_between(const struct rt_proc_counters *prev, const struct rt_proc_counters *cur,
                            uint32_t clk_tck, struct rt_proc_rates *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (prev == NULL || cur == NULL || prev->stat.pid != cur->stat.pid ||
-	    prev->stat.starttime != cur->stat.starttime) {
+	if (prev == NULL || cur == NULL || prev->pid != cur->pid || prev->starttime != cur->starttime) {
 		return;
 	}
 	pm_ns dt = cur->mono_ns - prev->mono_ns;
 	uint32_t both = prev->valid & cur->valid;
 	out->valid = both;
 	if ((both & HAL_PROC_STAT) != 0) {
-		out->cpu_percent = rt_cpu_percent_ticks(prev->stat.utime + prev->stat.stime,
-		                                        cur->stat.utime + cur->stat.stime, dt, clk_tck);
+		out->cpu_percent = rt_cpu_percent_ticks(prev->cpu_ticks, cur->cpu_ticks, dt, clk_tck);
 	}
 	if ((both & HAL_PROC_IO) != 0) {
-		out->read_bytes_s = rt_rate_per_s(prev->io.read_bytes, cur->io.read_bytes, dt);
-		out->write_bytes_s = rt_rate_per_s(prev->io.write_bytes, cur->io.write_bytes, dt);
-		out->rchar_s = rt_rate_per_s(prev->io.rchar, cur->io.rchar, dt);
-		out->wchar_s = rt_rate_per_s(prev->io.wchar, cur->io.wchar, dt);
-		out->io_ops_s =
-		    rt_rate_per_s(prev->io.syscr + prev->io.syscw, cur->io.syscr + cur->io.syscw, dt);
+		out->read_bytes_s = rt_rate_per_s(prev->read_bytes, cur->read_bytes, dt);
+		out->write_bytes_s = rt_rate_per_s(prev->write_bytes, cur->write_bytes, dt);
+		out->rchar_s = rt_rate_per_s(prev->rchar, cur->rchar, dt);
+		out->wchar_s = rt_rate_per_s(prev->wchar, cur->wchar, dt);
+		out->io_ops_s = rt_rate_per_s(prev->io_ops, cur->io_ops, dt);
 	}
 	if ((both & HAL_PROC_STATUS) != 0) {
-		out->ctxsw_s = rt_rate_per_s(
-		    prev->status.voluntary_ctxt_switches + prev->status.nonvoluntary_ctxt_switches,
-		    cur->status.voluntary_ctxt_switches + cur->status.nonvoluntary_ctxt_switches, dt);
+		out->ctxsw_s = rt_rate_per_s(prev->ctxsw, cur->ctxsw, dt);
 	}
 	if ((both & HAL_PROC_SCHED) != 0) {
-		out->migrations_s = rt_rate_per_s(prev->sched.nr_migrations, cur->sched.nr_migrations, dt);
+		out->migrations_s = rt_rate_per_s(prev->migrations, cur->migrations, dt);
 	}
+}
+
+void rt_proc_rates_compute(const struct hal_proc_sample *prev, const struct hal_proc_sample *cur,
+                           uint32_t clk_tck, struct rt_proc_rates *out)
+{
+	if (prev == NULL || cur == NULL) {
+		memset(out, 0, sizeof(*out));
+		return;
+	}
+	struct rt_proc_counters a;
+	struct rt_proc_counters b;
+	rt_proc_counters_of(prev, &a);
+	rt_proc_counters_of(cur, &b);
+	rt_proc_rates_between(&a, &b, clk_tck, out);
 }
 
 double rt_thread_cpu_percent(const struct hal_thread_sample *prev, const struct hal_thread_sample *cur,

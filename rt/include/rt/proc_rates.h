@@ -28,6 +28,30 @@ struct rt_proc_rates {
 	uint32_t valid;      /* HAL_PROC_* bits both samples had */
 };
 
+/* The counters of one sample that rates are taken from: what a table keeps of a process's previous
+ * sample instead of the whole sample (88 bytes instead of 360: fewer cache lines per process). */
+struct rt_proc_counters {
+	int64_t mono_ns;
+	int32_t pid;
+	uint32_t valid; /* HAL_PROC_* bits of the sample */
+	uint64_t starttime;
+	uint64_t cpu_ticks; /* utime + stime */
+	uint64_t read_bytes;
+	uint64_t write_bytes;
+	uint64_t rchar;
+	uint64_t wchar;
+	uint64_t io_ops; /* syscr + syscw */
+	uint64_t ctxsw;  /* voluntary + nonvoluntary */
+	uint64_t migrations;
+};
+
+void rt_proc_counters_of(const struct hal_proc_sample *s, struct rt_proc_counters *out);
+
+/* Rates between the counters of two samples of the same process (same pid and starttime; else all
+ * zero). */
+void rt_proc_rates_between(const struct rt_proc_counters *prev, const struct rt_proc_counters *cur,
+                           uint32_t clk_tck, struct rt_proc_rates *out);
+
 /* Rates between two samples of the same process (same pid and starttime; else all zero). */
 void rt_proc_rates_compute(const struct hal_proc_sample *prev, const struct hal_proc_sample *cur,
                            uint32_t clk_tck, struct rt_proc_rates *out);
