@@ -27,8 +27,9 @@
 #include "proc_table.h"
 
 #define MAX_CHILDREN 1000
-#define SAMPLES 20
-#define PERIODIC_SAMPLES 10
+#define PAIRS 201          /* back-to-back pairs of samples */
+#define PERIODIC_PAIRS 101 /* pairs 100 ms apart (20 s) */
+#define MAX_PAIRS 256
 #define PERIODIC_GAP_NS 100000000L /* as top -d 0.1: caches go cold between samples */
 
 static pid_t g_kids[MAX_CHILDREN];
@@ -275,8 +276,6 @@ static double htop_frame_us(int k)
 static struct app_proc_table g_table;
 static struct hal_procfs g_fs;
 
-#define ROUNDS 11 /* picmon and the bare loop alternate, so drifts of the machine hit both alike */
-
 /* Opens picmon's table (start-up, not counted): the first refresh opens every file. */
 static int picmon_open(void)
 {
@@ -295,9 +294,7 @@ static void picmon_close(void)
 	hal_procfs_close(&g_fs);
 }
 
-/* CPU µs of SAMPLES steady-state refreshes. */
-static int g_samples = SAMPLES; /* per round */
-static long g_gap_ns;           /* sleep between samples (not CPU time, so not counted) */
+static long g_gap_ns; /* sleep before each sample (outside the measured CPU time) */
 
 static void gap(void)
 {
@@ -307,74 +304,57 @@ static void gap(void)
 	}
 }
 
+/* CPU µs of one steady-state refresh. */
 static double picmon_round(void)
 {
+	gap();
 	double t0 = cpu_now_us();
-	for (int i = 0; i < g_samples; i++) {
-		gap();
-		(void)app_proc_table_refresh(&g_table);
-	}
+	(void)app_proc_table_refresh(&g_table);
 	return cpu_now_us() - t0;
 }
 
-/* The floor: the same kept files, 4 syscalls per process (pread stat, status, io; fstat fd), no
- * parsing, no discovery. */
+/* The floor: picmon's own kept descriptors (the same kernel files, seq_file buffers and tasks, in
+ * the table's pid order), 4 syscalls per process (pread stat, status, io; fstat fd), no parsing, no
+ * discovery. Separate descriptors would put the two measurements on different kernel buffers, whose
+ * placement differs between runs. */
 static int g_bare[PM_MAX_PROCESSES][4];
 static size_t g_nbare;
 
 static void bare_open(void)
 {
-	static int32_t pids[PM_MAX_PROCESSES];
-	struct hal_procfs fs;
 	g_nbare = 0;
-	if (hal_procfs_open(&fs, NULL) != PM_OK) {
-		return;
-	}
-	(void)hal_proc_list(&fs, pids, PM_MAX_PROCESSES, &g_nbare);
-	hal_procfs_close(&fs);
-	char path[64];
-	for (size_t i = 0; i < g_nbare; i++) {
-		snprintf(path, sizeof(path), "/proc/%d/stat", pids[i]);
-		g_bare[i][0] = open(path, O_RDONLY | O_CLOEXEC);
-		snprintf(path, sizeof(path), "/proc/%d/status", pids[i]);
-		g_bare[i][1] = open(path, O_RDONLY | O_CLOEXEC);
-		snprintf(path, sizeof(path), "/proc/%d/io", pids[i]);
-		g_bare[i][2] = open(path, O_RDONLY | O_CLOEXEC);
-		snprintf(path, sizeof(path), "/proc/%d/fd", pids[i]);
-		g_bare[i][3] = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (uint32_t k = 0; k < g_table.n; k++) {
+		const struct hal_proc *h = &g_table.slot[g_table.order[k]].h;
+		g_bare[g_nbare][0] = h->stat_fd;
+		g_bare[g_nbare][1] = h->status_fd;
+		g_bare[g_nbare][2] = h->io_fd;
+		g_bare[g_nbare][3] = h->fd_fd;
+		g_nbare++;
 	}
 }
 
 static void bare_close(void)
 {
-	for (size_t i = 0; i < g_nbare; i++) {
-		for (int f = 0; f < 4; f++) {
-			if (g_bare[i][f] >= 0) {
-				close(g_bare[i][f]);
-			}
-		}
-	}
-	g_nbare = 0;
+	g_nbare = 0; /* the descriptors are the table's */
 }
 
-/* CPU µs of SAMPLES passes of the bare loop. */
+/* CPU µs of one pass of the bare loop. */
 static double bare_round(void)
 {
 	static char buf[4096];
 	volatile long sink = 0;
+	bare_open(); /* the table's descriptors now: a process that exited since was closed by it */
+	gap();
 	double t0 = cpu_now_us();
-	for (int s = 0; s < g_samples; s++) {
-		gap();
-		for (size_t i = 0; i < g_nbare; i++) {
-			for (int f = 0; f < 3; f++) {
-				if (g_bare[i][f] >= 0) {
-					sink += pread(g_bare[i][f], buf, sizeof(buf), 0);
-				}
+	for (size_t i = 0; i < g_nbare; i++) {
+		for (int f = 0; f < 3; f++) {
+			if (g_bare[i][f] >= 0) {
+				sink += pread(g_bare[i][f], buf, sizeof(buf), 0);
 			}
-			struct stat st;
-			if (g_bare[i][3] >= 0 && fstat(g_bare[i][3], &st) == 0) {
-				sink += st.st_size;
-			}
+		}
+		struct stat st;
+		if (g_bare[i][3] >= 0 && fstat(g_bare[i][3], &st) == 0) {
+			sink += st.st_size;
 		}
 	}
 	(void)sink;
@@ -388,22 +368,22 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Best round of each, in µs per process per sample, and the median of the rounds' picmon/bare ratios
- * (each ratio from two neighbouring measurements: robust against a machine whose speed drifts, as
- * a shared VM's does). Rounds alternate which one goes first. */
-static int bench_pair(double *pic, double *bare, double *median_ratio, double *allocs_per_sample,
+/* Medians, in µs per process per sample, of picmon's samples and of the bare loop's, and the median
+ * of the pairs' picmon/bare ratios. Every pair is one picmon sample and one bare pass taken one
+ * after the other (which goes first alternates), so that a drift of the machine's speed, which on a
+ * shared VM moves whole seconds by 10-30 %, hits both sides of each ratio alike. */
+static int bench_pair(int pairs, double *pic, double *bare, double *median_ratio, double *allocs_per_sample,
                       double *listings_per_sample)
 {
-	if (picmon_open() != 0) {
+	static double ratios[MAX_PAIRS];
+	static double pics[MAX_PAIRS];
+	static double bares[MAX_PAIRS];
+	if (pairs <= 0 || pairs > MAX_PAIRS || picmon_open() != 0) {
 		return -1;
 	}
-	bare_open();
-	double best_pic = 1e300;
-	double best_bare = 1e300;
 	uint64_t allocs = 0;
-	double ratios[ROUNDS];
 	const uint64_t listings0 = g_table.listings;
-	for (int r = 0; r < ROUNDS; r++) {
+	for (int r = 0; r < pairs; r++) {
 		double b = 0.0;
 		if (r % 2 == 1) {
 			b = bare_round();
@@ -414,20 +394,24 @@ static int bench_pair(double *pic, double *bare, double *median_ratio, double *a
 		if (r % 2 == 0) {
 			b = bare_round();
 		}
-		best_pic = p < best_pic ? p : best_pic;
-		best_bare = b < best_bare ? b : best_bare;
-		ratios[r] = b > 0.0 ? (p / (double)g_table.n) / (b / (double)g_nbare) : 0.0;
+		pics[r] = g_table.n > 0 ? p / (double)g_table.n : 0.0;
+		bares[r] = g_nbare > 0 ? b / (double)g_nbare : 0.0;
+		ratios[r] = bares[r] > 0.0 ? pics[r] / bares[r] : 0.0;
 	}
-	qsort(ratios, ROUNDS, sizeof(ratios[0]), cmp_double);
-	*median_ratio = ratios[ROUNDS / 2];
-	*allocs_per_sample = (double)allocs / (double)(ROUNDS * g_samples);
-	*listings_per_sample = (double)(g_table.listings - listings0) / (double)(ROUNDS * g_samples);
-	*pic = g_table.n > 0 ? best_pic / g_samples / (double)g_table.n : -1.0;
-	*bare = g_nbare > 0 ? best_bare / g_samples / (double)g_nbare : -1.0;
+	qsort(ratios, (size_t)pairs, sizeof(ratios[0]), cmp_double);
+	qsort(pics, (size_t)pairs, sizeof(pics[0]), cmp_double);
+	qsort(bares, (size_t)pairs, sizeof(bares[0]), cmp_double);
+	*median_ratio = ratios[pairs / 2];
+	*allocs_per_sample = (double)allocs / (double)pairs;
+	*listings_per_sample = (double)(g_table.listings - listings0) / (double)pairs;
+	*pic = pics[pairs / 2];
+	*bare = bares[pairs / 2];
 	bare_close();
 	picmon_close();
 	return 0;
 }
+
+static int g_pair_only; /* --pair: picmon and the bare loop only (quick, for working on the sampler) */
 
 static void run(int n)
 {
@@ -437,18 +421,17 @@ static void run(int n)
 		return;
 	}
 	int nprocs = count_procs();
-	printf(
-	    "\n== %d extra sleeping processes (%d processes in /proc), best of %d alternating rounds of %d "
-	    "samples ==\n",
-	    n, nprocs, ROUNDS, SAMPLES);
+	printf("\n== %d extra sleeping processes (%d processes in /proc); medians of %d pairs of picmon and "
+	       "bare "
+	       "samples back to back, %d pairs 100 ms apart ==\n",
+	       n, nprocs, PAIRS, PERIODIC_PAIRS);
 	double allocs = 0.0;
 	double listings = 0.0;
 	double pic = -1.0;
 	double bare = -1.0;
 	double median_ratio = 0.0;
-	g_samples = SAMPLES;
 	g_gap_ns = 0;
-	if (bench_pair(&pic, &bare, &median_ratio, &allocs, &listings) != 0) {
+	if (bench_pair(PAIRS, &pic, &bare, &median_ratio, &allocs, &listings) != 0) {
 		fprintf(stderr, "bench: cannot open /proc\n");
 		end_children();
 		return;
@@ -459,10 +442,21 @@ static void run(int n)
 	double pmedian = 0.0;
 	double pallocs = 0.0;
 	double plistings = 0.0;
-	g_samples = PERIODIC_SAMPLES;
 	g_gap_ns = PERIODIC_GAP_NS;
-	if (bench_pair(&ppic, &pbare, &pmedian, &pallocs, &plistings) != 0) {
+	if (bench_pair(PERIODIC_PAIRS, &ppic, &pbare, &pmedian, &pallocs, &plistings) != 0) {
 		fprintf(stderr, "bench: cannot open /proc\n");
+		end_children();
+		return;
+	}
+	if (g_pair_only) {
+		printf("%-46s %8.2f   100 ms apart; back to back %.2f\n",
+		       "picmon refresh (stat+status+io+fd)", ppic, pic);
+		printf("%-46s %8.2f   100 ms apart; back to back %.2f\n",
+		       "bare kept-fd pread loop (4 syscalls)", pbare, bare);
+		printf("picmon/bare, median of the pairs' ratios: %.3f 100 ms apart, %.3f back to back\n",
+		       pmedian, median_ratio);
+		printf("allocator calls per picmon sample: %.2f (%.2f 100 ms apart)\n", allocs, pallocs);
+		fflush(stdout);
 		end_children();
 		return;
 	}
@@ -511,12 +505,13 @@ static void run(int n)
 	       "/ picmon");
 	printf("%-46s %8s %12s %12s\n", "", "", "100ms apart", "back2back");
 	printf("%-46s %8.2f %11.2fx %11.2fx\n", "picmon refresh, 100 ms apart", ppic, 1.0, ppic / pic);
-	printf("%-46s %8.2f %11.2fx %11.2fx  picmon/bare: median of %d paired rounds %.2f\n",
-	       "bare kept-fd pread loop, 100 ms apart", pbare, pbare / ppic, pbare / pic, ROUNDS, pmedian);
+	printf("%-46s %8.2f %11.2fx %11.2fx  picmon/bare: median of %d pairs' ratios %.3f\n",
+	       "bare kept-fd pread loop, 100 ms apart", pbare, pbare / ppic, pbare / pic, PERIODIC_PAIRS,
+	       pmedian);
 	printf("%-46s %8.2f %11.2fx %11.2fx\n", "picmon refresh (stat+status+io+fd), back2back", pic,
 	       pic / ppic, 1.0);
-	printf("%-46s %8.2f %11.2fx %11.2fx  picmon/bare: median of %d paired rounds %.2f\n",
-	       "bare kept-fd pread loop (4 syscalls), back2back", bare, bare / ppic, bare / pic, ROUNDS,
+	printf("%-46s %8.2f %11.2fx %11.2fx  picmon/bare: median of %d pairs' ratios %.3f\n",
+	       "bare kept-fd pread loop (4 syscalls), back2back", bare, bare / ppic, bare / pic, PAIRS,
 	       median_ratio);
 	printf("steady state of the other tools (frames 2..11, every 0.1 s, or back to back with -d 0):\n");
 	printf("%-46s %8.2f %11.2fx %11.2fx\n", "picmon top -b -d 0.1 (stat+io+fd)", ptop, ptop / ppic,
@@ -549,11 +544,16 @@ int main(int argc, char **argv)
 	(void)hal_fd_limit_raise(PM_MAX_PROCESSES * 5u + 64u, &got);
 	int sizes[2] = { 200, 1000 };
 	int nsizes = 2;
+	if (argc > 1 && strcmp(argv[1], "--pair") == 0) {
+		g_pair_only = 1;
+		argc--;
+		argv++;
+	}
 	if (argc > 1) {
 		sizes[0] = atoi(argv[1]);
 		nsizes = 1;
 		if (sizes[0] <= 0 || sizes[0] > MAX_CHILDREN) {
-			fprintf(stderr, "usage: bench_proc [N<=%d]\n", MAX_CHILDREN);
+			fprintf(stderr, "usage: bench_proc [--pair] [N<=%d]\n", MAX_CHILDREN);
 			return 2;
 		}
 	}
