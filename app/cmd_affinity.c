@@ -41,7 +41,14 @@ static void aff_usage(FILE *f)
 {
 	fprintf(f, "usage: picmon affinity PID [--analyze SECONDS] [--apply] [--threads]\n"
 	           "  analyze the workload for SECONDS (default 10), classify it, recommend CPUs;\n"
-	           "  --apply sets the recommendation on the process (--threads: on every thread)\n");
+	           "  --apply sets the recommendation on the process, --apply --threads on every thread\n");
+}
+
+/* A PID is a positive decimal; "-5" is a bad PID, not an option. */
+static int looks_like_number(const char *s)
+{
+	const char *p = (s[0] == '-' || s[0] == '+') ? s + 1 : s;
+	return *p >= '0' && *p <= '9';
 }
 
 static int parse_pid(const char *s, int32_t *pid)
@@ -107,6 +114,12 @@ static uint32_t open_threads(const struct hal_procfs *fs, int32_t pid, uint32_t 
 	return k;
 }
 
+/* A zombie (or a task being reaped) still answers stat, but has exited. */
+static int has_exited(const struct hal_proc_sample *s)
+{
+	return s->stat.state == 'Z' || s->stat.state == 'X';
+}
+
 static void cpu_busy_fractions(void)
 {
 	for (uint32_t c = 0; c < PM_MAX_CPUS; c++) {
@@ -124,8 +137,13 @@ int app_cmd_affinity(int argc, char **argv)
 	int64_t duration = 10 * INT64_C(1000000000);
 	int apply = 0;
 	int threads = 0;
+	int have_pid = 0;
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--analyze") == 0 && i + 1 < argc) {
+		if (strcmp(argv[i], "--analyze") == 0) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "picmon: affinity: --analyze wants seconds (0.1..86400)\n");
+				return APP_EXIT_USAGE;
+			}
 			if (!parse_seconds(argv[++i], &duration)) {
 				fprintf(stderr,
 				        "picmon: affinity: --analyze wants seconds (0.1..86400), got '%s'\n",
@@ -139,9 +157,20 @@ int app_cmd_affinity(int argc, char **argv)
 		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			aff_usage(stdout);
 			return APP_EXIT_OK;
-		} else if (argv[i][0] != '-' && pid == 0) {
+		} else if (argv[i][0] != '-' || looks_like_number(argv[i])) {
+			if (have_pid) {
+				fprintf(stderr,
+				        "picmon: affinity: one PID only, got '%s' too (try 'picmon affinity "
+				        "--help')\n",
+				        argv[i]);
+				return APP_EXIT_USAGE;
+			}
+			have_pid = 1;
 			if (!parse_pid(argv[i], &pid)) {
-				fprintf(stderr, "picmon: affinity: '%s' is not a process id\n", argv[i]);
+				fprintf(
+				    stderr,
+				    "picmon: affinity: bad PID '%s': a process id is a positive integer\n",
+				    argv[i]);
 				return APP_EXIT_FAILURE;
 			}
 		} else {
@@ -153,6 +182,12 @@ int app_cmd_affinity(int argc, char **argv)
 	}
 	if (pid == 0) {
 		aff_usage(stderr);
+		return APP_EXIT_USAGE;
+	}
+	if (threads && !apply) {
+		/* As apply_cpu_affinity(..., apply_to_threads) of the seed: it says where to apply. */
+		fprintf(stderr, "picmon: affinity: --threads only means something with --apply (it applies "
+		                "the affinity to every thread)\n");
 		return APP_EXIT_USAGE;
 	}
 	struct hal_procfs fs;
@@ -172,6 +207,12 @@ int app_cmd_affinity(int argc, char **argv)
 	if (st != PM_OK) {
 		fprintf(stderr, "picmon: affinity: process %d: %s\n", pid,
 		        st == PM_ERR_GONE ? "no such process" : pm_status_str(st));
+		goto out;
+	}
+	if (has_exited(&ps[0])) {
+		fprintf(stderr,
+		        "picmon: affinity: process %d has exited (a zombie its parent has not reaped)\n",
+		        pid);
 		goto out;
 	}
 	if ((st = hal_topology_read(&fs, &g_topo)) != PM_OK) {
@@ -201,14 +242,17 @@ int app_cmd_affinity(int argc, char **argv)
 	int64_t start = hal_clock_mono_ns();
 	int64_t end = start + duration;
 	uint8_t cur = 0;
-	int gone = 0;
+	pm_status sampled = PM_OK;
 	for (int64_t next = start + step; next <= end + 1000 && g_stop == 0; next += step) {
 		if (hal_sleep_until_mono(next, &g_stop) != PM_OK) {
 			break;
 		}
 		uint8_t nx = (uint8_t)(cur ^ 1u);
-		if (hal_proc_sample(&proc, &ps[nx]) != PM_OK) {
-			gone = 1;
+		sampled = hal_proc_sample(&proc, &ps[nx]);
+		if (sampled == PM_OK && has_exited(&ps[nx])) {
+			sampled = PM_ERR_GONE;
+		}
+		if (sampled != PM_OK) {
 			break;
 		}
 		double cpu = rt_cpu_percent_ticks(ps[cur].stat.utime + ps[cur].stat.stime,
@@ -260,9 +304,20 @@ int app_cmd_affinity(int argc, char **argv)
 	if (perf_ok > 0) {
 		rt_workload_acc_set_cache(&acc, refs, misses);
 	}
+	/* Whatever was measured before, a report on a process that is no more would recommend (or
+	 * apply) nothing that holds. */
+	if (sampled == PM_ERR_GONE) {
+		fprintf(stderr, "picmon: affinity: process %d exited during the analysis\n", pid);
+		goto out;
+	}
+	if (sampled != PM_OK) {
+		fprintf(stderr, "picmon: affinity: cannot sample process %d: %s\n", pid,
+		        pm_status_str(sampled));
+		goto out;
+	}
 	if (acc.n == 0) {
-		fprintf(stderr, "picmon: affinity: process %d %s before a sample was taken\n", pid,
-		        gone ? "exited" : "analysis stopped");
+		fprintf(stderr, "picmon: affinity: process %d: analysis stopped before a sample was taken\n",
+		        pid);
 		goto out;
 	}
 	struct rt_workload_analysis an;
@@ -280,9 +335,8 @@ int app_cmd_affinity(int argc, char **argv)
 	struct app_text t;
 	app_text_init(&t, g_doc, sizeof(g_doc));
 	char list[512];
-	app_text_printf(&t, "process %d (%s), %u threads, analysed %.1f s (%u samples)%s\n", pid,
-	                ps[cur].stat.comm, nthr, (double)elapsed / 1e9, an.samples,
-	                gone ? ", exited during the analysis" : "");
+	app_text_printf(&t, "process %d (%s), %u threads, analysed %.1f s (%u samples)\n", pid,
+	                ps[cur].stat.comm, nthr, (double)elapsed / 1e9, an.samples);
 	app_text_printf(&t, "  cpu: avg %.1f %%, max %.1f %%, variance %.1f\n", an.avg_cpu, an.max_cpu,
 	                an.cpu_variance);
 	app_text_printf(&t, "  migrations: %llu total, %.2f/s (%s)\n",
@@ -306,22 +360,32 @@ int app_cmd_affinity(int argc, char **argv)
 	(void)hal_format_cpulist(&rec, list, sizeof(list));
 	app_text_printf(&t, "  recommended CPUs: %s (%s)\n", list, why);
 	rc = APP_EXIT_OK;
-	if (apply && gone) {
-		app_text_printf(&t, "  not applied: the process exited\n");
-		rc = APP_EXIT_FAILURE;
-	} else if (apply && threads) {
+	if (apply && threads) {
 		struct hal_sched_apply res;
 		st = hal_affinity_set_process(&fs, pid, &rec, &res);
 		if (st != PM_OK) {
 			fprintf(stderr, "picmon: affinity: cannot set the affinity of %d: %s\n", pid,
-			        pm_status_str(st));
+			        st == PM_ERR_GONE ? "no such process" : pm_status_str(st));
 			rc = APP_EXIT_FAILURE;
 		} else {
 			app_text_printf(
 			    &t, "  applied to %u of %u threads (%u exited meanwhile, %u failed%s%s)\n",
 			    res.applied, res.threads, res.vanished, res.failed, res.failed > 0 ? ": " : "",
 			    res.failed > 0 ? pm_status_str(res.first_error) : "");
-			rc = res.failed > 0 ? APP_EXIT_FAILURE : APP_EXIT_OK;
+			if (res.failed > 0) {
+				fprintf(stderr,
+				        "picmon: affinity: cannot set the affinity of %u of the %u "
+				        "threads of %d: %s\n",
+				        res.failed, res.threads, pid, pm_status_str(res.first_error));
+				rc = APP_EXIT_FAILURE;
+			} else if (res.first_error == PM_ERR_NOSPACE) {
+				fprintf(
+				    stderr,
+				    "picmon: affinity: process %d has more than %u threads: the others were "
+				    "not changed\n",
+				    pid, res.threads);
+				rc = APP_EXIT_FAILURE;
+			}
 		}
 	} else if (apply) {
 		st = hal_affinity_set(pid, &rec);
