@@ -107,7 +107,7 @@ pm_status hal_users_parse(struct hal_users *u, const char *text, size_t len)
 static pm_status load_fd(int fd, struct hal_users *u)
 {
 	char buf[CHUNK];
-	size_t have = 0;      /* bytes of an incomplete line at the start of buf */
+	size_t have = 0;       /* bytes of an incomplete line at the start of buf */
 	bool skipping = false; /* inside a line too long for buf: drop up to its newline */
 	int64_t off = 0;
 	for (uint32_t reads = 0; reads <= HAL_USERS_FILE_MAX / (CHUNK / 2); reads++) {

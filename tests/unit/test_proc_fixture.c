@@ -25,8 +25,8 @@ static int fail_pread_count;  /* how many */
 static size_t short_read_max; /* 0: no limit */
 static int64_t fake_fd_size = -1;
 static const char *deny_open_name; /* open of a file with this name fails with EACCES */
-static int64_t fake_owner = -1;     /* >= 0: the uid fstat_owner reports */
-static int fail_owner_errno;        /* non-zero: fstat_owner fails with it */
+static int64_t fake_owner = -1;    /* >= 0: the uid fstat_owner reports */
+static int fail_owner_errno;       /* non-zero: fstat_owner fails with it */
 static int owner_calls;
 static int owner_fd = -1; /* the descriptor of the last fstat_owner */
 

@@ -102,8 +102,9 @@ struct hal_proc_sample {
 };
 
 /* Starts tracking `pid`: opens the requested files, takes the owner (p->uid) and a first sample
- * into `first` (may be NULL). PM_ERR_GONE when the process vanished meanwhile (or is not there); files that cannot be
- * read (permission, old kernel) are left out and noted in p->unavailable, never an error. */
+ * into `first` (may be NULL). PM_ERR_GONE when the process vanished meanwhile (or is not there);
+ * files that cannot be read (permission, old kernel) are left out and noted in p->unavailable,
+ * never an error. */
 pm_status hal_proc_open(const struct hal_procfs *fs, int32_t pid, uint32_t fields, struct hal_proc *p,
                         struct hal_proc_sample *first);
 

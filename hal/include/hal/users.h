@@ -10,8 +10,8 @@
 #include "hal/proc.h"
 #include "hal/status.h"
 
-#define HAL_USERS_MAX 1024     /* passwd lines kept */
-#define HAL_USER_NAME_MAX 33   /* a name of up to 32 bytes (useradd's limit) and its NUL */
+#define HAL_USERS_MAX 1024            /* passwd lines kept */
+#define HAL_USER_NAME_MAX 33          /* a name of up to 32 bytes (useradd's limit) and its NUL */
 #define HAL_USERS_FILE_MAX (1u << 20) /* bytes of passwd read at most */
 
 struct hal_user {
@@ -21,7 +21,7 @@ struct hal_user {
 
 struct hal_users {
 	uint32_t n;
-	bool truncated; /* lines were left out: table full or file longer than HAL_USERS_FILE_MAX */
+	bool truncated;   /* lines were left out: table full or file longer than HAL_USERS_FILE_MAX */
 	uint32_t skipped; /* malformed lines, or names that are too long or not printable */
 	struct hal_user user[HAL_USERS_MAX];
 };
