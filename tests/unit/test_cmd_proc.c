@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -107,6 +108,13 @@ static void test_top_batch(void **state)
 	assert_null(strchr(out, '\033'));
 	assert_non_null(
 	    strstr(out, "Tasks: 4 total, 1 running, 1 sleeping, 0 disk sleep, 0 stopped, 1 zombie, 1 idle"));
+	/* Users: the recorded tree has no etc/passwd, so its four processes count under the uid
+	 * that owns the checked-out files, as a number. */
+	struct stat st;
+	assert_int_equal(stat(ROOT "/proc/1/stat", &st), 0);
+	char users[64];
+	snprintf(users, sizeof(users), "\nUsers: %u 4\n", (unsigned)st.st_uid);
+	assert_non_null(strstr(out, users));
 	/* Sorted by RSS: init (13244 kB) before the others. */
 	assert_true(strstr(out, " init") < strstr(out, "kworker"));
 	const char *bad[] = { "top", "--sort", "mem" };
