@@ -244,7 +244,9 @@ static void ps_usage(FILE *f)
 {
 	fprintf(f,
 	        "usage: picmon ps [--json] [--interval MS] [--root DIR]\n"
-	        "  one snapshot of all processes; CPU%% and rates over two samples MS apart (default 200)\n");
+	        "  one snapshot of all processes; CPU%% and rates over two samples MS apart (default 200)\n"
+	        "  the class comes from that one rate: 'active' (bursty) needs three and never shows here;\n"
+	        "  use 'picmon top' for bursty processes\n");
 }
 
 int app_cmd_ps(int argc, char **argv)

@@ -94,6 +94,11 @@ static void test_ps_table_and_usage(void **state)
 	assert_int_equal(run(app_cmd_ps, 3, badint), APP_EXIT_USAGE);
 	const char *noroot[] = { "ps", "--root", "/nonexistent-root" };
 	assert_int_equal(run(app_cmd_ps, 3, noroot), APP_EXIT_FAILURE);
+	/* Two samples give the classifier one rate: the help says bursty processes need top. */
+	const char *help[] = { "ps", "--help" };
+	assert_int_equal(run(app_cmd_ps, 2, help), APP_EXIT_OK);
+	assert_non_null(strstr(out, "'active' (bursty) needs three and never shows here"));
+	assert_non_null(strstr(out, "use 'picmon top' for bursty processes"));
 }
 
 static void test_top_batch(void **state)
