@@ -10,8 +10,11 @@
 #include "hal/log.h"
 #include "hal/sysinfo.h"
 #include "hal/term.h"
+#include "hal/users.h"
 #include "proc_table.h"
+#include "proc_users.h"
 #include "rt/proc_class.h"
+#include "rt/user_tally.h"
 #include "text_buf.h"
 
 static struct app_proc_table g_table;
@@ -144,11 +147,11 @@ static uint32_t children_of(const struct app_proc_entry *e)
 	return app_proc_children(&g_table, (uint32_t)(e - g_table.slot));
 }
 
-static void row_header(struct app_text *t, const char *eol)
+static void row_header(struct app_text *t)
 {
-	app_text_printf(t, "%7s %7s S %6s %9s %9s %4s %4s %4s %9s %9s %7s %-17s %s%s\n", "PID", "PPID",
-	                "CPU%", "RSS(KiB)", "VSZ(KiB)", "THR", "FDS", "CHLD", "RD(B/s)", "WR(B/s)", "IOPS",
-	                "CLASS", "COMMAND", eol);
+	app_text_printf(t, "%7s %7s S %6s %9s %9s %4s %4s %4s %9s %9s %7s %-17s %s", "PID", "PPID", "CPU%",
+	                "RSS(KiB)", "VSZ(KiB)", "THR", "FDS", "CHLD", "RD(B/s)", "WR(B/s)", "IOPS", "CLASS",
+	                "COMMAND");
 }
 
 static uint64_t round_u64(double v)
@@ -156,12 +159,11 @@ static uint64_t round_u64(double v)
 	return v <= 0.0 ? 0u : (uint64_t)(v + 0.5);
 }
 
-/* One process row, formatted without printf (top renders every process each frame). `width`
- * (0: unlimited) cuts the row at the terminal width so that nothing wraps. */
-static void row(struct app_text *t, const struct app_proc_entry *e, const char *eol, uint32_t width)
+/* One process row without its line end, formatted without printf (top renders every process each
+ * frame). On a terminal (`tty`) control bytes of the name are shown as '?'. */
+static void row(struct app_text *t, const struct app_proc_entry *e, int tty)
 {
 	const struct hal_proc_sample *s = app_proc_latest(e);
-	size_t start = t->len;
 	app_text_u64(t, (uint64_t)e->h.pid, 7);
 	app_text_char(t, ' ');
 	app_text_u64(t, s->stat.ppid > 0 ? (uint64_t)s->stat.ppid : 0u, 7);
@@ -196,13 +198,11 @@ static void row(struct app_text *t, const struct app_proc_entry *e, const char *
 	app_text_char(t, ' ');
 	app_text_str(t, rt_proc_class_name(e->cls), 17);
 	app_text_char(t, ' ');
-	app_text_str(t, s->stat.comm, 0);
-	if (width > 0 && !t->overflow && t->len - start > width) {
-		t->len = start + width;
-		t->buf[t->len] = '\0';
+	if (tty) {
+		app_text_str_printable(t, s->stat.comm);
+	} else {
+		app_text_str(t, s->stat.comm, 0);
 	}
-	app_text_str(t, eol, 0);
-	app_text_char(t, '\n');
 }
 
 static void json_row(struct app_text *t, const struct app_proc_entry *e, int first)
@@ -244,7 +244,9 @@ static void ps_usage(FILE *f)
 {
 	fprintf(f,
 	        "usage: picmon ps [--json] [--interval MS] [--root DIR]\n"
-	        "  one snapshot of all processes; CPU%% and rates over two samples MS apart (default 200)\n");
+	        "  one snapshot of all processes; CPU%% and rates over two samples MS apart (default 200)\n"
+	        "  the class comes from that one rate: 'active' (bursty) needs three and never shows here;\n"
+	        "  use 'picmon top' for bursty processes\n");
 }
 
 int app_cmd_ps(int argc, char **argv)
@@ -307,9 +309,11 @@ int app_cmd_ps(int argc, char **argv)
 		}
 		app_text_printf(&t, "%s]\n", n > 0 ? "\n" : "");
 	} else {
-		row_header(&t, "");
+		row_header(&t);
+		app_text_char(&t, '\n');
 		for (uint32_t k = 0; k < n; k++) {
-			row(&t, &g_table.slot[g_rows[k]], "", 0);
+			row(&t, &g_table.slot[g_rows[k]], 0);
+			app_text_char(&t, '\n');
 		}
 	}
 	int rc = APP_EXIT_OK;
@@ -324,71 +328,185 @@ int app_cmd_ps(int argc, char **argv)
 	return rc;
 }
 
-/* System header of a top frame; CPU split from the /proc/stat delta. */
+/* What the header of a top frame shows, sampled with the table so that a frame redrawn for a key
+ * or a resize shows the same figures. CPU split from the /proc/stat delta. */
 struct top_sys {
 	struct hal_sysinfo si;
 	struct hal_cpu_times prev;
 	struct hal_cpu_times cur;
 	int have_prev;
 	int ok;
+	struct hal_loadavg la;
+	struct hal_cpu_ticks cpu; /* ticks since the previous sample (since boot at the first) */
+	int cpu_ok;
+	struct hal_meminfo mi;
+	int mi_ok;
 };
 
 static struct top_sys g_sys;
+static struct hal_users g_users; /* uid -> name, loaded once */
+static struct rt_user_count g_user_scratch[RT_USER_SCRATCH];
+static struct rt_user_tally g_tally;
 
 static double pct(uint64_t part, uint64_t total)
 {
 	return total > 0 ? 100.0 * (double)part / (double)total : 0.0;
 }
 
-static void top_header(struct app_text *t, const char *eol)
+static void top_sample_sys(void)
 {
-	struct hal_loadavg la;
-	memset(&la, 0, sizeof(la));
+	memset(&g_sys.la, 0, sizeof(g_sys.la));
+	g_sys.cpu_ok = 0;
+	g_sys.mi_ok = 0;
 	if (g_sys.ok) {
-		(void)hal_sysinfo_loadavg(&g_sys.si, &la);
+		(void)hal_sysinfo_loadavg(&g_sys.si, &g_sys.la);
 	}
-	const struct app_proc_counts *c = &g_table.counts;
-	app_text_printf(t, "picmon top - load average: %.2f, %.2f, %.2f%s\n", la.load1, la.load5, la.load15,
-	                eol);
-	app_text_printf(
-	    t, "Tasks: %u total, %u running, %u sleeping, %u disk sleep, %u stopped, %u zombie, %u idle%s\n",
-	    c->total, c->running, c->sleeping, c->disk_sleep, c->stopped, c->zombie, c->idle, eol);
 	if (g_sys.ok && hal_sysinfo_cpu_times(&g_sys.si, &g_sys.cur) == PM_OK) {
 		static const struct hal_cpu_ticks zero;
-		struct hal_cpu_ticks d;
-		const struct hal_cpu_ticks *a = &g_sys.prev.total;
+		const struct hal_cpu_ticks *a = g_sys.have_prev ? &g_sys.prev.total : &zero;
 		const struct hal_cpu_ticks *b = &g_sys.cur.total;
-		if (!g_sys.have_prev) {
-			a = &zero;
-		}
-		d.user = b->user - a->user;
-		d.nice = b->nice - a->nice;
-		d.system = b->system - a->system;
-		d.idle = b->idle - a->idle;
-		d.iowait = b->iowait - a->iowait;
-		d.irq = b->irq - a->irq;
-		d.softirq = b->softirq - a->softirq;
-		d.steal = b->steal - a->steal;
-		uint64_t tot = hal_cpu_ticks_total(&d);
-		app_text_printf(t,
-		                "%%Cpu(s): %5.1f us, %5.1f sy, %5.1f ni, %5.1f id, %5.1f wa, %5.1f hi, %5.1f "
-		                "si, %5.1f st%s\n",
-		                pct(d.user, tot), pct(d.system, tot), pct(d.nice, tot), pct(d.idle, tot),
-		                pct(d.iowait, tot), pct(d.irq, tot), pct(d.softirq, tot), pct(d.steal, tot),
-		                eol);
+		struct hal_cpu_ticks *d = &g_sys.cpu;
+		d->user = b->user - a->user;
+		d->nice = b->nice - a->nice;
+		d->system = b->system - a->system;
+		d->idle = b->idle - a->idle;
+		d->iowait = b->iowait - a->iowait;
+		d->irq = b->irq - a->irq;
+		d->softirq = b->softirq - a->softirq;
+		d->steal = b->steal - a->steal;
 		g_sys.prev = g_sys.cur;
 		g_sys.have_prev = 1;
+		g_sys.cpu_ok = 1;
 	}
-	struct hal_meminfo mi;
-	if (g_sys.ok && hal_sysinfo_meminfo(&g_sys.si, &mi) == PM_OK) {
+	g_sys.mi_ok = g_sys.ok && hal_sysinfo_meminfo(&g_sys.si, &g_sys.mi) == PM_OK;
+	if (rt_user_tally(g_table.uids, g_table.n, g_user_scratch, RT_USER_SCRATCH, APP_TOP_USERS_SHOWN,
+	                  &g_tally) != PM_OK) {
+		memset(&g_tally, 0, sizeof(g_tally));
+	}
+}
+
+/* A frame being built. On a terminal every line is cut at the width and the frame at the height,
+ * so nothing wraps or scrolls: each line starts with an erase (an erase after a line that fills
+ * the width would hit its last column, where the cursor waits to wrap), lines are separated by
+ * newlines (none after the last, which may be the bottom row), and a frame shorter than the screen
+ * erases what is below it. In batch mode lines simply end with a newline. */
+struct top_frame {
+	struct app_text *t;
+	int tty;
+	uint32_t rows; /* 0: unknown, no limit */
+	uint32_t cols;
+	uint32_t lines;
+	size_t start;
+};
+
+static int frame_line_begin(struct top_frame *f)
+{
+	if (f->tty && f->rows > 0 && f->lines >= f->rows) {
+		return 0;
+	}
+	if (f->tty) {
+		app_text_str(f->t, f->lines > 0 ? "\n\033[K" : "\033[K", 0);
+	}
+	f->start = f->t->len;
+	return 1;
+}
+
+static void frame_line_end(struct top_frame *f)
+{
+	struct app_text *t = f->t;
+	if (!f->tty) {
+		app_text_char(t, '\n');
+	} else if (f->cols > 0 && !t->overflow && t->len - f->start > f->cols) {
+		/* A byte is at most a column (all but the name are ASCII); do not keep half of a
+		 * UTF-8 character of the name. */
+		size_t end = f->start + f->cols;
+		while (end > f->start && ((unsigned char)t->buf[end] & 0xc0u) == 0x80u) {
+			end--;
+		}
+		t->len = end;
+		t->buf[end] = '\0';
+	}
+	f->lines++;
+}
+
+static void top_header(struct top_frame *f)
+{
+	struct app_text *t = f->t;
+	const struct app_proc_counts *c = &g_table.counts;
+	if (frame_line_begin(f)) {
+		app_text_printf(t, "picmon top - load average: %.2f, %.2f, %.2f", g_sys.la.load1,
+		                g_sys.la.load5, g_sys.la.load15);
+		frame_line_end(f);
+	}
+	if (frame_line_begin(f)) {
 		app_text_printf(
 		    t,
-		    "MiB Mem: %9.1f total, %9.1f free, %9.1f available | Swap: %9.1f total, %9.1f free%s\n",
-		    (double)mi.mem_total_kb / 1024.0, (double)mi.mem_free_kb / 1024.0,
-		    (double)mi.mem_available_kb / 1024.0, (double)mi.swap_total_kb / 1024.0,
-		    (double)mi.swap_free_kb / 1024.0, eol);
+		    "Tasks: %u total, %u running, %u sleeping, %u disk sleep, %u stopped, %u zombie, %u idle",
+		    c->total, c->running, c->sleeping, c->disk_sleep, c->stopped, c->zombie, c->idle);
+		frame_line_end(f);
 	}
-	app_text_printf(t, "%s\n", eol);
+	if (frame_line_begin(f)) {
+		app_proc_users_line(t, &g_tally, &g_users);
+		frame_line_end(f);
+	}
+	if (g_sys.cpu_ok && frame_line_begin(f)) {
+		const struct hal_cpu_ticks *d = &g_sys.cpu;
+		uint64_t tot = hal_cpu_ticks_total(d);
+		app_text_printf(t,
+		                "%%Cpu(s): %5.1f us, %5.1f sy, %5.1f ni, %5.1f id, %5.1f wa, %5.1f hi, %5.1f "
+		                "si, %5.1f st",
+		                pct(d->user, tot), pct(d->system, tot), pct(d->nice, tot), pct(d->idle, tot),
+		                pct(d->iowait, tot), pct(d->irq, tot), pct(d->softirq, tot),
+		                pct(d->steal, tot));
+		frame_line_end(f);
+	}
+	if (g_sys.mi_ok && frame_line_begin(f)) {
+		const struct hal_meminfo *mi = &g_sys.mi;
+		app_text_printf(
+		    t, "MiB Mem: %9.1f total, %9.1f free, %9.1f available | Swap: %9.1f total, %9.1f free",
+		    (double)mi->mem_total_kb / 1024.0, (double)mi->mem_free_kb / 1024.0,
+		    (double)mi->mem_available_kb / 1024.0, (double)mi->swap_total_kb / 1024.0,
+		    (double)mi->swap_free_kb / 1024.0);
+		frame_line_end(f);
+	}
+	if (frame_line_begin(f)) {
+		frame_line_end(f);
+	}
+	if (frame_line_begin(f)) {
+		row_header(t);
+		frame_line_end(f);
+	}
+}
+
+/* Renders the last sample sorted by `sort` and writes it with one write: the terminal never shows
+ * half a frame. */
+static pm_status top_draw(int interactive, enum sort_key sort)
+{
+	struct app_text t;
+	app_text_init(&t, g_out, sizeof(g_out));
+	struct top_frame f = { .t = &t, .tty = interactive, .rows = 0, .cols = 0, .lines = 0, .start = 0 };
+	if (interactive) {
+		if (hal_term_size(&f.rows, &f.cols) != PM_OK) {
+			f.rows = f.cols = 0;
+		}
+		app_text_str(&t, "\033[H", 0);
+	}
+	top_header(&f);
+	uint32_t n = sorted_rows(sort);
+	for (uint32_t k = 0; k < n && frame_line_begin(&f); k++) {
+		row(&t, &g_table.slot[g_rows[k]], interactive);
+		frame_line_end(&f);
+	}
+	if (!interactive) {
+		app_text_char(&t, '\n');
+	} else if (f.rows == 0 || f.lines < f.rows) {
+		app_text_str(&t, "\n\033[J", 0);
+	}
+	if (t.overflow) {
+		hal_log(HAL_LOG_ERROR, "top: frame larger than its %zu-byte buffer", sizeof(g_out));
+		return PM_ERR_NOSPACE;
+	}
+	return app_text_flush(&t, STDOUT_FILENO);
 }
 
 static void top_usage(FILE *f)
@@ -413,6 +531,7 @@ static int parse_sort(const char *s, enum sort_key *k)
 }
 
 static volatile int g_stop;
+static volatile int g_resized; /* SIGWINCH since the last frame was laid out */
 
 /* top shows nothing that needs /proc/PID/status (RSS, VSZ and threads come from stat), and status
  * is the most expensive file the kernel renders: a frame reads stat, io and the fd count only. */
@@ -464,6 +583,13 @@ int app_cmd_top(int argc, char **argv)
 		return APP_EXIT_FAILURE;
 	}
 	g_sys.ok = hal_sysinfo_open(&g_fs, &g_sys.si) == PM_OK;
+	g_sys.have_prev = 0;
+	/* Names for the Users line; without a passwd (or with a partial one) uids show as numbers. */
+	pm_status us = hal_users_load(&g_fs, &g_users);
+	if (us != PM_OK && us != PM_ERR_NOENT) {
+		hal_log(HAL_LOG_WARN, "top: %s/etc/passwd: %s: some users are shown by uid", g_fs.root,
+		        pm_status_str(us));
+	}
 	struct hal_term term = { 0 };
 	int interactive = !batch && hal_isatty(STDOUT_FILENO);
 	if (!batch && !interactive) {
@@ -471,11 +597,10 @@ int app_cmd_top(int argc, char **argv)
 	}
 	(void)hal_term_catch_stop(&g_stop);
 	if (interactive) {
+		(void)hal_term_catch_resize(&g_resized);
 		(void)hal_term_raw_enter(&term);
 		(void)hal_write_all(STDOUT_FILENO, "\033[?1049h\033[?25l", 14);
 	}
-	const char *eol = interactive ? "\033[K" : "";
-	struct app_text t;
 	int rc = APP_EXIT_OK;
 	int64_t next = hal_clock_mono_ns();
 	for (uint64_t frame = 0; g_stop == 0 && (frames == 0 || frame < frames); frame++) {
@@ -485,27 +610,9 @@ int app_cmd_top(int argc, char **argv)
 			rc = APP_EXIT_FAILURE;
 			break;
 		}
-		app_text_init(&t, g_out, sizeof(g_out));
-		if (interactive) {
-			app_text_printf(&t, "\033[H");
-		}
-		top_header(&t, eol);
-		row_header(&t, eol);
-		uint32_t n = sorted_rows(sort);
-		uint32_t rows = 0;
-		uint32_t cols = 0;
-		if (interactive && hal_term_size(&rows, &cols) == PM_OK && rows > 7) {
-			n = n < rows - 7 ? n : rows - 7;
-		}
-		for (uint32_t k = 0; k < n; k++) {
-			row(&t, &g_table.slot[g_rows[k]], eol, interactive ? cols : 0u);
-		}
-		if (interactive) {
-			app_text_printf(&t, "\033[J");
-		} else {
-			app_text_printf(&t, "\n");
-		}
-		if (app_text_flush(&t, STDOUT_FILENO) != PM_OK) {
+		top_sample_sys();
+		g_resized = 0; /* this frame is laid out for the size it reads */
+		if (top_draw(interactive, sort) != PM_OK) {
 			rc = APP_EXIT_FAILURE;
 			break;
 		}
@@ -513,32 +620,49 @@ int app_cmd_top(int argc, char **argv)
 			break;
 		}
 		next += delay_ns;
-		/* Wait for the next frame; keys are handled as they come. */
+		/* Wait for the next frame. A sort key or a resize (SIGWINCH interrupts the wait) redraws
+		 * the last sample at once. Keys are read even when a frame took longer than the delay,
+		 * so that q works on a loaded machine. */
 		for (int guard = 0; guard < 10000 && g_stop == 0; guard++) {
 			int64_t left = next - hal_clock_mono_ns();
-			if (left <= 0) {
-				break;
-			}
 			if (!interactive) {
-				(void)hal_sleep_ns(left, &g_stop);
+				if (left > 0) {
+					(void)hal_sleep_ns(left, &g_stop);
+				}
 				break;
 			}
-			int key = 0;
-			pm_status ks = hal_term_wait_key(left, &key);
-			if (ks == PM_OK) {
-				if (key == 'q' || key == 'Q') {
-					g_stop = 1;
-				} else if (key == 'c') {
-					sort = SORT_CPU;
-				} else if (key == 'm') {
-					sort = SORT_RSS;
-				} else if (key == 'i') {
-					sort = SORT_IO;
-				} else if (key == 'p') {
-					sort = SORT_PID;
+			if (left < 0) {
+				left = 0; /* late: take the keys already typed, without waiting */
+			}
+			int redraw = 0;
+			if (g_resized != 0) {
+				g_resized = 0;
+				redraw = 1;
+			} else {
+				int key = 0;
+				pm_status ks = hal_term_wait_key(left, &key);
+				if (ks == PM_ERR_TIMEOUT) {
+					break;
 				}
-			} else if (ks == PM_ERR_TIMEOUT) {
-				break;
+				if (ks == PM_OK) {
+					enum sort_key before = sort;
+					if (key == 'q' || key == 'Q') {
+						g_stop = 1;
+					} else if (key == 'c') {
+						sort = SORT_CPU;
+					} else if (key == 'm') {
+						sort = SORT_RSS;
+					} else if (key == 'i') {
+						sort = SORT_IO;
+					} else if (key == 'p') {
+						sort = SORT_PID;
+					}
+					redraw = sort != before;
+				}
+			}
+			if (redraw && g_stop == 0 && top_draw(interactive, sort) != PM_OK) {
+				rc = APP_EXIT_FAILURE;
+				g_stop = 1;
 			}
 		}
 	}

@@ -191,6 +191,7 @@ pm_status app_proc_table_refresh(struct app_proc_table *t)
 			t->next_order[m] = (uint32_t)kept;
 			t->pids[m] = e->h.pid;
 			t->ppids[m] = app_proc_latest(e)->stat.ppid;
+			t->uids[m] = e->h.uid;
 			count_state(&t->counts, app_proc_latest(e)->stat.state);
 			m++;
 		}

@@ -45,6 +45,7 @@ struct app_proc_table {
 	int32_t pids[PM_MAX_PROCESSES];      /* in order, gathered while each entry is sampled */
 	int32_t prev_pids[PM_MAX_PROCESSES]; /* pids of the previous refresh, read by the merge */
 	int32_t ppids[PM_MAX_PROCESSES];     /* ... so that no pass over the large entries follows */
+	uint32_t uids[PM_MAX_PROCESSES];     /* owners at open (hal_proc.uid), in order */
 	uint32_t kids[PM_MAX_PROCESSES];
 	uint32_t children[PM_MAX_PROCESSES]; /* per slot: processes whose parent it is */
 	/* counters since init */

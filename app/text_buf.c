@@ -121,6 +121,18 @@ void app_text_fixed1(struct app_text *t, uint64_t tenths, unsigned width)
 	put_bytes(t, tmp + sizeof(tmp) - n, n);
 }
 
+void app_text_str_printable(struct app_text *t, const char *s)
+{
+	size_t from = t->len;
+	app_text_str(t, s, 0);
+	for (size_t i = from; i < t->len; i++) {
+		unsigned char c = (unsigned char)t->buf[i];
+		if (c < 0x20 || c == 0x7f) {
+			t->buf[i] = '?';
+		}
+	}
+}
+
 void app_text_str(struct app_text *t, const char *s, unsigned width)
 {
 	size_t n = strlen(s);

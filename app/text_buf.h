@@ -27,6 +27,9 @@ void app_text_u64(struct app_text *t, uint64_t v, unsigned width);
 void app_text_fixed1(struct app_text *t, uint64_t tenths, unsigned width);
 void app_text_str(struct app_text *t, const char *s, unsigned width);
 void app_text_char(struct app_text *t, char c);
+/* Appends s with every control byte (below 0x20, and 0x7f) shown as '?': text from outside, such as
+ * a process name, cannot move the cursor or change the terminal's modes. */
+void app_text_str_printable(struct app_text *t, const char *s);
 
 /* Writes the buffer to fd with one write loop and empties it. */
 pm_status app_text_flush(struct app_text *t, int fd);

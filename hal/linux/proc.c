@@ -271,6 +271,7 @@ pm_status hal_proc_list_threads(const struct hal_procfs *fs, int32_t pid, int32_
 void hal_proc_init_closed(struct hal_proc *p)
 {
 	memset(p, 0, sizeof(*p));
+	p->uid = HAL_UID_UNKNOWN;
 	p->stat_fd = p->status_fd = p->io_fd = p->fd_fd = p->sched_fd = -1;
 }
 
@@ -420,6 +421,9 @@ pm_status hal_proc_open(const struct hal_procfs *fs, int32_t pid, uint32_t field
 	st = hal_open_at(dirfd, "stat", 0, &p->stat_fd);
 	if (st == PM_ERR_NOENT) {
 		st = PM_ERR_GONE;
+	}
+	if (st == PM_OK && hal_sys.fstat_owner(p->stat_fd, &p->uid) != 0) {
+		p->uid = HAL_UID_UNKNOWN; /* the first sample tells whether the process is gone */
 	}
 	if (st == PM_OK && (fields & HAL_PROC_STATUS) != 0) {
 		st = open_optional(dirfd, "status", 0, &p->status_fd, HAL_PROC_STATUS, &p->unavailable);

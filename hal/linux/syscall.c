@@ -38,6 +38,16 @@ static int sys_fstat_size(int fd, int64_t *size)
 	return 0;
 }
 
+static int sys_fstat_owner(int fd, uint32_t *uid)
+{
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		return -errno;
+	}
+	*uid = (uint32_t)st.st_uid;
+	return 0;
+}
+
 static int64_t sys_getdents64(int fd, void *buf, size_t len)
 {
 	long n = syscall(SYS_getdents64, fd, buf, len);
@@ -89,6 +99,7 @@ static const struct hal_syscalls defaults = {
 	.close = sys_close,
 	.pread = sys_pread,
 	.fstat_size = sys_fstat_size,
+	.fstat_owner = sys_fstat_owner,
 	.dents = sys_getdents64,
 	.rewind = sys_rewind,
 	.sched_getaffinity = sys_sched_getaffinity,
@@ -103,6 +114,7 @@ struct hal_syscalls hal_sys = {
 	.close = sys_close,
 	.pread = sys_pread,
 	.fstat_size = sys_fstat_size,
+	.fstat_owner = sys_fstat_owner,
 	.dents = sys_getdents64,
 	.rewind = sys_rewind,
 	.sched_getaffinity = sys_sched_getaffinity,

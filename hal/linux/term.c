@@ -13,6 +13,7 @@
 _Static_assert(sizeof(struct termios) <= sizeof(((struct hal_term *)0)->saved), "hal_term.saved too small");
 
 static volatile int *g_stop_flag;
+static volatile int *g_resize_flag;
 
 bool hal_isatty(int fd)
 {
@@ -138,6 +139,27 @@ pm_status hal_term_catch_stop(volatile int *flag)
 	/* No SA_RESTART: a blocking wait returns EINTR so the loop sees the flag. */
 	if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0 ||
 	    sigaction(SIGHUP, &sa, NULL) != 0) {
+		return pm_status_from_errno(errno);
+	}
+	return PM_OK;
+}
+
+static void on_resize(int sig)
+{
+	(void)sig;
+	if (g_resize_flag != NULL) {
+		*g_resize_flag = 1;
+	}
+}
+
+pm_status hal_term_catch_resize(volatile int *flag)
+{
+	g_resize_flag = flag;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_resize;
+	(void)sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGWINCH, &sa, NULL) != 0) {
 		return pm_status_from_errno(errno);
 	}
 	return PM_OK;

@@ -1,11 +1,12 @@
-/* libFuzzer target: loadavg, vmstat, PSI, net/dev, cgroup cpu.stat and /proc/PID/cgroup parsers. Checks
- * memory safety and the parser's contract on arbitrary bytes. */
+/* libFuzzer target: loadavg, vmstat, PSI, net/dev, cgroup cpu.stat, /proc/PID/cgroup and passwd
+ * parsers. Checks memory safety and the parser's contract on arbitrary bytes. */
 #include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "hal/procparse.h"
+#include "hal/users.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -23,5 +24,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)hal_parse_cgroup_cpu_stat((const char *)data, size, &cs);
 	char path[64];
 	(void)hal_parse_cgroup_path((const char *)data, size, path, sizeof(path));
+	static struct hal_users users;
+	hal_users_init(&users);
+	(void)hal_users_parse(&users, (const char *)data, size);
+	assert(users.n <= HAL_USERS_MAX);
+	for (uint32_t i = 0; i < users.n; i++) {
+		assert(users.user[i].name[0] != '\0' && strlen(users.user[i].name) < HAL_USER_NAME_MAX);
+	}
 	return 0;
 }

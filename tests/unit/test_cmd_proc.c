@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -93,6 +94,11 @@ static void test_ps_table_and_usage(void **state)
 	assert_int_equal(run(app_cmd_ps, 3, badint), APP_EXIT_USAGE);
 	const char *noroot[] = { "ps", "--root", "/nonexistent-root" };
 	assert_int_equal(run(app_cmd_ps, 3, noroot), APP_EXIT_FAILURE);
+	/* Two samples give the classifier one rate: the help says bursty processes need top. */
+	const char *help[] = { "ps", "--help" };
+	assert_int_equal(run(app_cmd_ps, 2, help), APP_EXIT_OK);
+	assert_non_null(strstr(out, "'active' (bursty) needs three and never shows here"));
+	assert_non_null(strstr(out, "use 'picmon top' for bursty processes"));
 }
 
 static void test_top_batch(void **state)
@@ -107,6 +113,13 @@ static void test_top_batch(void **state)
 	assert_null(strchr(out, '\033'));
 	assert_non_null(
 	    strstr(out, "Tasks: 4 total, 1 running, 1 sleeping, 0 disk sleep, 0 stopped, 1 zombie, 1 idle"));
+	/* Users: the recorded tree has no etc/passwd, so its four processes count under the uid
+	 * that owns the checked-out files, as a number. */
+	struct stat st;
+	assert_int_equal(stat(ROOT "/proc/1/stat", &st), 0);
+	char users[64];
+	snprintf(users, sizeof(users), "\nUsers: %u 4\n", (unsigned)st.st_uid);
+	assert_non_null(strstr(out, users));
 	/* Sorted by RSS: init (13244 kB) before the others. */
 	assert_true(strstr(out, " init") < strstr(out, "kworker"));
 	const char *bad[] = { "top", "--sort", "mem" };

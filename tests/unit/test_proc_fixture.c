@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -26,6 +28,10 @@ static int fail_pread_skip;   /* preads let through before those fail */
 static size_t short_read_max; /* 0: no limit */
 static int64_t fake_fd_size = -1;
 static const char *deny_open_name; /* open of a file with this name fails with EACCES */
+static int64_t fake_owner = -1;    /* >= 0: the uid fstat_owner reports */
+static int fail_owner_errno;       /* non-zero: fstat_owner fails with it */
+static int owner_calls;
+static int owner_fd = -1; /* the descriptor of the last fstat_owner */
 
 /* Faults aimed at one descriptor (a kept file of a tracked process): `count` calls fail with `err`. */
 struct fd_fault {
@@ -165,6 +171,20 @@ static int fake_rewind(int fd)
 	return real.rewind(fd);
 }
 
+static int fake_fstat_owner(int fd, uint32_t *uid)
+{
+	owner_calls++;
+	owner_fd = fd;
+	if (fail_owner_errno != 0) {
+		return -fail_owner_errno;
+	}
+	if (fake_owner >= 0) {
+		*uid = (uint32_t)fake_owner;
+		return 0;
+	}
+	return real.fstat_owner(fd, uid);
+}
+
 static int fake_open(int dirfd, const char *path, int directory)
 {
 	if (deny_open_name != NULL && strcmp(path, deny_open_name) == 0) {
@@ -198,6 +218,11 @@ static int setup(void **state)
 	hal_sys.close = fake_close;
 	hal_sys.dents = fake_dents;
 	hal_sys.rewind = fake_rewind;
+	hal_sys.fstat_owner = fake_fstat_owner;
+	fake_owner = -1;
+	fail_owner_errno = 0;
+	owner_calls = 0;
+	owner_fd = -1;
 	fail_pread_count = 0;
 	fail_pread_skip = 0;
 	short_read_max = 0;
@@ -386,6 +411,47 @@ static void test_normal_process(void **state)
 	assert_int_equal(len, strlen(buf));
 	assert_int_equal(hal_proc_cgroup(&fs, 1, buf, sizeof(buf)), PM_OK);
 	assert_string_equal(buf, "/init.scope");
+	hal_proc_close(&p);
+	hal_procfs_close(&fs);
+}
+
+/* The owner is taken once, at open, from the kept stat descriptor: never per sample. */
+static void test_owner_at_open(void **state)
+{
+	(void)state;
+	struct hal_procfs fs;
+	open_fs(&fs, NORMAL);
+	struct hal_proc p;
+	struct hal_proc_sample s;
+	/* The real fstat: a recorded tree's files belong to whoever checked them out. */
+	struct stat st;
+	assert_int_equal(stat(NORMAL "/proc/1/stat", &st), 0);
+	assert_int_equal(hal_proc_open(&fs, 1, HAL_PROC_STAT | HAL_PROC_IO | HAL_PROC_FDS, &p, &s), PM_OK);
+	assert_int_equal(p.uid, (uint32_t)st.st_uid);
+	assert_int_equal(owner_calls, 1);
+	assert_int_equal(owner_fd, p.stat_fd);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(hal_proc_sample(&p, &s), PM_OK);
+	}
+	assert_int_equal(owner_calls, 1);
+	hal_proc_close(&p);
+	fake_owner = 4242;
+	assert_int_equal(hal_proc_open(&fs, 42, HAL_PROC_BASIC, &p, &s), PM_OK);
+	assert_int_equal(p.uid, 4242);
+	hal_proc_close(&p);
+	/* A failed fstat leaves the owner unknown and the process tracked. */
+	fail_owner_errno = EIO;
+	assert_int_equal(hal_proc_open(&fs, 42, HAL_PROC_BASIC, &p, &s), PM_OK);
+	assert_int_equal(p.uid, HAL_UID_UNKNOWN);
+	assert_int_equal(s.stat.pid, 42);
+	hal_proc_close(&p);
+	hal_procfs_close(&fs);
+	/* Live: our own /proc/PID files belong to our effective uid. */
+	fail_owner_errno = 0;
+	fake_owner = -1;
+	assert_int_equal(hal_procfs_open(&fs, "/"), PM_OK);
+	assert_int_equal(hal_proc_open(&fs, (int32_t)getpid(), HAL_PROC_STAT, &p, &s), PM_OK);
+	assert_int_equal(p.uid, (uint32_t)geteuid());
 	hal_proc_close(&p);
 	hal_procfs_close(&fs);
 }
@@ -882,6 +948,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_discovery, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_listing_faults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_normal_process, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_owner_at_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_weird_comm_cmdline_pidfile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_zombie_kernel_thread_vanished, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_injected_faults, setup, teardown),

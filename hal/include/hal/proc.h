@@ -70,9 +70,16 @@ enum {
 #define HAL_PROC_BASIC (HAL_PROC_STAT | HAL_PROC_STATUS | HAL_PROC_IO | HAL_PROC_FDS)
 #define HAL_PROC_ALL (HAL_PROC_BASIC | HAL_PROC_SCHED)
 
+/* hal_proc.uid when the owner could not be read. */
+#define HAL_UID_UNKNOWN UINT32_MAX
+
 struct hal_proc {
 	int32_t pid;
 	uint64_t starttime; /* from the stat read at open: (pid, starttime) is the identity */
+	/* Owner at open, from one fstat of the stat file: the task's effective uid (root for a task
+	 * that is not dumpable, as the kernel shows its /proc files). Not re-read per sample, so a
+	 * later setuid is not seen; HAL_UID_UNKNOWN when the fstat failed. */
+	uint32_t uid;
 	int stat_fd;
 	int status_fd;
 	int io_fd;
@@ -94,9 +101,10 @@ struct hal_proc_sample {
 	uint32_t valid;   /* HAL_PROC_* bits whose data in this sample is fresh */
 };
 
-/* Starts tracking `pid`: opens the requested files and takes a first sample into `first` (may be
- * NULL). PM_ERR_GONE when the process vanished meanwhile (or is not there); files that cannot be
- * read (permission, old kernel) are left out and noted in p->unavailable, never an error. */
+/* Starts tracking `pid`: opens the requested files, takes the owner (p->uid) and a first sample
+ * into `first` (may be NULL). PM_ERR_GONE when the process vanished meanwhile (or is not there);
+ * files that cannot be read (permission, old kernel) are left out and noted in p->unavailable,
+ * never an error. */
 pm_status hal_proc_open(const struct hal_procfs *fs, int32_t pid, uint32_t fields, struct hal_proc *p,
                         struct hal_proc_sample *first);
 

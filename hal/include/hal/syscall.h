@@ -15,6 +15,8 @@ struct hal_syscalls {
 	int64_t (*pread)(int fd, void *buf, size_t len, int64_t offset);
 	/* fstat(fd) -> st_size */
 	int (*fstat_size)(int fd, int64_t *size);
+	/* fstat(fd) -> st_uid (of a /proc/PID file: the task's effective uid) */
+	int (*fstat_owner)(int fd, uint32_t *uid);
 	/* getdents64 into buf; 0 at the end of the directory */
 	int64_t (*dents)(int fd, void *buf, size_t len);
 	/* lseek(fd, 0, SEEK_SET): rewinds a directory for the next listing */

@@ -1,6 +1,6 @@
 /* The terminal for interactive views (`picmon top`): raw keyboard input without echo, a key wait
- * with timeout, the window size, whole-buffer writes, and a stop flag set by SIGINT/SIGTERM/SIGHUP
- * so the terminal is always restored. */
+ * with timeout, the window size and a resize flag (SIGWINCH), whole-buffer writes, and a stop flag
+ * set by SIGINT/SIGTERM/SIGHUP so the terminal is always restored. */
 #ifndef HAL_TERM_H
 #define HAL_TERM_H
 
@@ -34,5 +34,9 @@ pm_status hal_write_all(int fd, const void *buf, size_t len);
 /* Installs handlers for SIGINT, SIGTERM and SIGHUP that set *flag to 1 (the flag must outlive
  * the program's use of it). */
 pm_status hal_term_catch_stop(volatile int *flag);
+
+/* Installs a SIGWINCH handler that sets *flag to 1, without SA_RESTART: a key wait in progress
+ * returns PM_ERR_AGAIN so the view is laid out again for the new size. */
+pm_status hal_term_catch_resize(volatile int *flag);
 
 #endif
