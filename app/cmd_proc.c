@@ -443,6 +443,9 @@ static void top_header(struct top_frame *f)
 		    t,
 		    "Tasks: %u total, %u running, %u sleeping, %u disk sleep, %u stopped, %u zombie, %u idle",
 		    c->total, c->running, c->sleeping, c->disk_sleep, c->stopped, c->zombie, c->idle);
+		if (c->other > 0) { /* X (dead) and old kernels' W/K/P: the line still adds up to the total */
+			app_text_printf(t, ", %u other", c->other);
+		}
 		frame_line_end(f);
 	}
 	if (frame_line_begin(f)) {

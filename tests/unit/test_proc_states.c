@@ -192,12 +192,24 @@ static void test_ps_shows_states(void **state)
 	assert_true(io != NULL && io < end);
 }
 
+/* top's header adds up to its total: the X process is counted as "other". */
+static void test_top_header_counts_states(void **state)
+{
+	(void)state;
+	const char *argv[] = { "top", "-b", "-n", "1", "--root", ROOT };
+	assert_int_equal(run(app_cmd_top, 6, argv), APP_EXIT_OK);
+	assert_non_null(strstr(out,
+	                       "Tasks: 5 total, 0 running, 2 sleeping, 1 disk sleep, 1 stopped, 0 zombie, "
+	                       "0 idle, 1 other\n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hal_parses_states),
 		cmocka_unit_test(test_table_counts_states),
 		cmocka_unit_test(test_ps_shows_states),
+		cmocka_unit_test(test_top_header_counts_states),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
