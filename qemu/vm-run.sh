@@ -25,6 +25,7 @@ fi
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
+chmod 0755 "$root" # the VM's "/": mktemp's 0700 would shut every user but root out of it
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,picmon/tests,picmon/cfg}
 cp "$cache/busybox/bin/busybox" "$root/bin/busybox"
 cp "$build/app/picmon" "$root/picmon/"
