@@ -2,9 +2,11 @@
  * fd count per process, parsed) against a bare C loop over the same kept descriptors (4 syscalls per
  * process, no parsing), both back to back and 100 ms apart (as a monitor, and top -d 0.1, sample);
  * then, in the same run, picmon top, procps top (steady frames and one whole -n1 run), htop (on a
- * pseudo-terminal), ps -eo and a python3-psutil loop. Works on an own population of N sleeping
+ * pseudo-terminal), ps -eo and a python3-psutil loop, each against picmon measured right before
+ * and after it. Works on an own population of N sleeping
  * processes (200 and 1000) that it ends by PID; prints CPU microseconds per process per sample,
  * ratios, and allocator calls per sample. */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -411,6 +413,57 @@ static int bench_pair(int pairs, double *pic, double *bare, double *median_ratio
 	return 0;
 }
 
+/* Median µs per process of k picmon refreshes gap_ns apart, after two uncounted ones that take in
+ * what the tool measured just before changed (its processes came and went: a listing and opens). */
+static double picmon_median(long gap_ns, int k)
+{
+	double v[16];
+	assert(k > 0 && k <= 16);
+	g_gap_ns = 0;
+	(void)app_proc_table_refresh(&g_table);
+	(void)app_proc_table_refresh(&g_table);
+	g_gap_ns = gap_ns;
+	for (int i = 0; i < k; i++) {
+		v[i] = picmon_round() / (double)(g_table.n > 0 ? g_table.n : 1);
+	}
+	qsort(v, (size_t)k, sizeof(v[0]), cmp_double);
+	return v[k / 2];
+}
+
+/* picmon's cost at the moment, as a monitor samples (100 ms apart) and back to back. */
+struct ref {
+	double periodic;
+	double b2b;
+};
+
+static struct ref picmon_ref(void)
+{
+	struct ref r;
+	r.periodic = picmon_median(PERIODIC_GAP_NS, 5);
+	r.b2b = picmon_median(0, 11);
+	return r;
+}
+
+struct row {
+	const char *name;
+	double us; /* the tool, µs per process; < 0 when it could not be measured */
+	double pic_periodic;
+	double pic_b2b;
+};
+
+/* Adds a tool's figure with the mean of the picmon measurements before (*ref) and after it; the
+ * latter becomes the next tool's "before". */
+static void add_row(struct row *rows, int *n, const char *name, double us, struct ref *ref)
+{
+	struct ref after = picmon_ref();
+	rows[*n].name = name;
+	rows[*n].us = us;
+	rows[*n].pic_periodic = (ref->periodic + after.periodic) / 2.0;
+	rows[*n].pic_b2b = (ref->b2b + after.b2b) / 2.0;
+	(*n)++;
+	*ref = after;
+}
+
 static int g_pair_only; /* --pair: picmon and the bare loop only (quick, for working on the sampler) */
 
 static void run(int n)
@@ -460,38 +513,48 @@ static void run(int n)
 		end_children();
 		return;
 	}
+	/* Each tool is measured between two short picmon measurements, and its ratios are to their
+	 * mean: the machine's speed drifts by 10-30 % between minutes, and a tool measured a minute
+	 * after picmon's pair would carry that drift into its ratio. */
+	if (picmon_open() != 0) {
+		fprintf(stderr, "bench: cannot open /proc\n");
+		end_children();
+		return;
+	}
+	struct row rows[10];
+	int nrows = 0;
 	char cmd1[512];
 	char cmdk[512];
 	const int k = 10;
-	double ps = 0.0;
-	{
-		double best = 1e300;
-		for (int rep = 0; rep < 3; rep++) {
-			double c = command_cpu_us("ps -eo pid,ppid,stat,pcpu,rss,vsz,nlwp,comm");
-			best = c >= 0 && c < best ? c : best;
-		}
-		ps = best / nprocs;
+	struct ref r0 = picmon_ref();
+	double ps = 1e300;
+	for (int rep = 0; rep < 3; rep++) {
+		double c = command_cpu_us("ps -eo pid,ppid,stat,pcpu,rss,vsz,nlwp,comm");
+		ps = c >= 0 && c < ps ? c : ps;
 	}
-	double top = steady_cmd("top -b -n 1 -d 0.1", "top -b -n 11 -d 0.1", k) / nprocs;
-	double top0 = steady_cmd("top -b -n 1 -d 0", "top -b -n 11 -d 0", k) / nprocs; /* back to back */
+	add_row(rows, &nrows, "ps -eo pid,ppid,stat,pcpu,rss,vsz,nlwp,comm", ps / nprocs, &r0);
 	double top1 = 1e300; /* the issue's own figure for top: one whole `top -b -n1` run */
 	for (int rep = 0; rep < 3; rep++) {
 		double c = command_cpu_us("top -b -n 1");
 		top1 = c >= 0 && c < top1 ? c : top1;
 	}
-	top1 /= nprocs;
+	add_row(rows, &nrows, "top -b -n1", top1 / nprocs, &r0);
+	add_row(rows, &nrows, "procps top -b -d 0.1 (stat+statm)",
+	        steady_cmd("top -b -n 1 -d 0.1", "top -b -n 11 -d 0.1", k) / nprocs, &r0);
+	add_row(rows, &nrows, "procps top -b -d 0",
+	        steady_cmd("top -b -n 1 -d 0", "top -b -n 11 -d 0", k) / nprocs, &r0);
+	snprintf(cmd1, sizeof(cmd1), "%s top -b -n 1 -d 0.1", PICMON_BIN);
+	snprintf(cmdk, sizeof(cmdk), "%s top -b -n 11 -d 0.1", PICMON_BIN);
+	add_row(rows, &nrows, "picmon top -b -d 0.1 (stat+io+fd)", steady_cmd(cmd1, cmdk, k) / nprocs, &r0);
+	snprintf(cmd1, sizeof(cmd1), "%s top -b -n 1 -d 0", PICMON_BIN);
+	snprintf(cmdk, sizeof(cmdk), "%s top -b -n 11 -d 0", PICMON_BIN);
+	add_row(rows, &nrows, "picmon top -b -d 0", steady_cmd(cmd1, cmdk, k) / nprocs, &r0);
 	double htop = 1e300;
 	for (int rep = 0; rep < 3; rep++) {
 		double c = htop_frame_us(k);
 		htop = c >= 0 && c < htop ? c : htop;
 	}
-	htop = htop < 1e300 ? htop / nprocs : -1.0;
-	snprintf(cmd1, sizeof(cmd1), "%s top -b -n 1 -d 0.1", PICMON_BIN);
-	snprintf(cmdk, sizeof(cmdk), "%s top -b -n 11 -d 0.1", PICMON_BIN);
-	double ptop = steady_cmd(cmd1, cmdk, k) / nprocs;
-	snprintf(cmd1, sizeof(cmd1), "%s top -b -n 1 -d 0", PICMON_BIN);
-	snprintf(cmdk, sizeof(cmdk), "%s top -b -n 11 -d 0", PICMON_BIN);
-	double ptop0 = steady_cmd(cmd1, cmdk, k) / nprocs;
+	add_row(rows, &nrows, "htop -d 1 on a pty", htop < 1e300 ? htop / nprocs : -1.0, &r0);
 	snprintf(cmd1, sizeof(cmd1),
 	         "/usr/bin/python3 -c \"import psutil\nfor i in range(1):\n for p in "
 	         "psutil.process_iter(['pid','ppid','status','cpu_percent','memory_info','num_threads','name'"
@@ -500,7 +563,9 @@ static void run(int n)
 	         "/usr/bin/python3 -c \"import psutil\nfor i in range(11):\n for p in "
 	         "psutil.process_iter(['pid','ppid','status','cpu_percent','memory_info','num_threads','name'"
 	         ",'num_fds']): pass\"");
-	double psu = steady_cmd(cmd1, cmdk, k) / nprocs;
+	add_row(rows, &nrows, "python3-psutil process_iter loop", steady_cmd(cmd1, cmdk, k) / nprocs, &r0);
+	picmon_close();
+
 	printf("%-46s %8s %12s %12s\n", "CPU us per process per full sample", "us/proc", "/ picmon",
 	       "/ picmon");
 	printf("%-46s %8s %12s %12s\n", "", "", "100ms apart", "back2back");
@@ -513,24 +578,18 @@ static void run(int n)
 	printf("%-46s %8.2f %11.2fx %11.2fx  picmon/bare: median of %d pairs' ratios %.3f\n",
 	       "bare kept-fd pread loop (4 syscalls), back2back", bare, bare / ppic, bare / pic, PAIRS,
 	       median_ratio);
-	printf("steady state of the other tools (frames 2..11, every 0.1 s, or back to back with -d 0):\n");
-	printf("%-46s %8.2f %11.2fx %11.2fx\n", "picmon top -b -d 0.1 (stat+io+fd)", ptop, ptop / ppic,
-	       ptop / pic);
-	printf("%-46s %8.2f %11.2fx %11.2fx\n", "procps top -b -d 0.1 (stat+statm)", top, top / ppic,
-	       top / pic);
-	printf("%-46s %8.2f %11.2fx %11.2fx\n", "picmon top -b -d 0", ptop0, ptop0 / ppic, ptop0 / pic);
-	printf("%-46s %8.2f %11.2fx %11.2fx\n", "procps top -b -d 0", top0, top0 / ppic, top0 / pic);
-	if (htop > 0) {
-		printf("%-46s %8.2f %11.2fx %11.2fx\n", "htop -d 1 on a pty", htop, htop / ppic, htop / pic);
-	} else {
-		printf("%-46s %8s\n", "htop -d 1 on a pty", "n/a (" HTOP_BIN " missing or no frames)");
+	printf("the other tools, each against picmon's refresh measured just before and after it (the last\n"
+	       "columns: that picmon, 100 ms apart / back to back); one-shot commands are whole runs as the\n"
+	       "issue's table measures them, the others their steady frames 2..11 (every 0.1 s, or -d 0):\n");
+	for (int i = 0; i < nrows; i++) {
+		if (rows[i].us < 0) {
+			printf("%-46s %8s\n", rows[i].name, "n/a (missing, or no frames)");
+			continue;
+		}
+		printf("%-46s %8.2f %11.2fx %11.2fx  (picmon %.2f / %.2f)\n", rows[i].name, rows[i].us,
+		       rows[i].us / rows[i].pic_periodic, rows[i].us / rows[i].pic_b2b, rows[i].pic_periodic,
+		       rows[i].pic_b2b);
 	}
-	printf("%-46s %8.2f %11.2fx %11.2fx\n", "python3-psutil process_iter loop", psu, psu / ppic,
-	       psu / pic);
-	printf("one-shot commands (whole run / processes in /proc), as the issue's table measures them:\n");
-	printf("%-46s %8.2f %11.2fx %11.2fx\n", "ps -eo pid,ppid,stat,pcpu,rss,vsz,nlwp,comm", ps, ps / ppic,
-	       ps / pic);
-	printf("%-46s %8.2f %11.2fx %11.2fx\n", "top -b -n1", top1, top1 / ppic, top1 / pic);
 	printf("allocator calls per picmon sample: %.2f (%.2f 100 ms apart); /proc listings per sample: %.2f "
 	       "(%.2f)\n",
 	       allocs, pallocs, listings, plistings);
