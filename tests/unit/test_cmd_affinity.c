@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include "capture.h"
+
 #include "commands.h"
 #include "hal/proc.h"
 #include "hal/procparse.h"
@@ -31,46 +33,10 @@
 static char out[1 << 16];
 static char err[1 << 14];
 
-static void read_back(int fd, char *buf, size_t cap)
-{
-	ssize_t n = pread(fd, buf, cap - 1, 0);
-	assert_true(n >= 0);
-	buf[n] = '\0';
-}
-
-static int temp_file(void)
-{
-	char path[] = "/tmp/picmon-aff-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(unlink(path), 0);
-	return fd;
-}
-
 /* Runs `picmon affinity ARGS...` in this process with stdout and stderr captured into out/err. */
 static int run(int argc, const char **argv)
 {
-	int fo = temp_file();
-	int fe = temp_file();
-	fflush(stdout);
-	fflush(stderr);
-	int so = dup(1);
-	int se = dup(2);
-	assert_true(so >= 0 && se >= 0);
-	assert_int_equal(dup2(fo, 1), 1);
-	assert_int_equal(dup2(fe, 2), 2);
-	int rc = app_cmd_affinity(argc, (char **)(uintptr_t)argv);
-	fflush(stdout);
-	fflush(stderr);
-	assert_int_equal(dup2(so, 1), 1);
-	assert_int_equal(dup2(se, 2), 2);
-	close(so);
-	close(se);
-	read_back(fo, out, sizeof(out));
-	read_back(fe, err, sizeof(err));
-	close(fo);
-	close(fe);
-	return rc;
+	return pm_test_run_captured(app_cmd_affinity, argc, argv, out, sizeof(out), err, sizeof(err));
 }
 
 static int lines(const char *s)
@@ -666,8 +632,8 @@ static void test_apply_other_user(void **state)
 	int32_t tids[MAX_TIDS];
 	size_t n = pin_apart(c.pid, first, last, tids);
 	for (int with_threads = 0; with_threads <= 1; with_threads++) {
-		int fo = temp_file();
-		int fe = temp_file();
+		int fo = pm_test_temp_file();
+		int fe = pm_test_temp_file();
 		fflush(NULL);
 		pid_t runner = fork();
 		assert_true(runner >= 0);
@@ -682,8 +648,8 @@ static void test_apply_other_user(void **state)
 		int status = 0;
 		assert_int_equal(waitpid(runner, &status, 0), runner);
 		assert_true(WIFEXITED(status));
-		read_back(fo, out, sizeof(out));
-		read_back(fe, err, sizeof(err));
+		pm_test_read_back(fo, out, sizeof(out));
+		pm_test_read_back(fe, err, sizeof(err));
 		close(fo);
 		close(fe);
 		assert_int_equal(WEXITSTATUS(status), APP_EXIT_FAILURE);

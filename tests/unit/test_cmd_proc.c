@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "capture.h"
+
 #define JSMN_STATIC
 #include <jsmn.h>
 
@@ -25,23 +27,7 @@ static char out[1 << 16];
 /* Runs a command with stdout captured into `out`; returns its exit code. */
 static int run(int (*cmd)(int, char **), int argc, const char **argv)
 {
-	char path[] = "/tmp/picmon-test-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	fflush(stdout);
-	int saved = dup(1);
-	assert_true(saved >= 0);
-	assert_int_equal(dup2(fd, 1), 1);
-	int rc = cmd(argc, (char **)(uintptr_t)argv);
-	fflush(stdout);
-	assert_int_equal(dup2(saved, 1), 1);
-	close(saved);
-	ssize_t n = pread(fd, out, sizeof(out) - 1, 0);
-	assert_true(n >= 0);
-	out[n] = '\0';
-	close(fd);
-	unlink(path);
-	return rc;
+	return pm_test_run_captured(cmd, argc, argv, out, sizeof(out), NULL, 0);
 }
 
 static int tok_is(const char *js, const jsmntok_t *t, const char *s)
