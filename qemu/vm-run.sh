@@ -26,7 +26,10 @@ fi
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 chmod 0755 "$root" # the VM's "/": mktemp's 0700 would shut every user but root out of it
+# /tmp lives in the initramfs (RAM already): a tmpfs mounted over it would hide a source tree, and
+# with it the test fixtures, checked out under /tmp.
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,picmon/tests,picmon/cfg}
+chmod 1777 "$root/tmp"
 cp "$cache/busybox/bin/busybox" "$root/bin/busybox"
 cp "$build/app/picmon" "$root/picmon/"
 [ -f "$build/app/simload/picmon-simload" ] && cp "$build/app/simload/picmon-simload" "$root/picmon/"
@@ -44,7 +47,6 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 mkdir -p /dev/shm && mount -t tmpfs shm /dev/shm
-mount -t tmpfs tmp /tmp
 mkdir -p /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null
 export PATH=/picmon:/bin HOME=/tmp TMPDIR=/tmp
 cd /picmon
