@@ -218,6 +218,25 @@ pm_status app_proc_table_refresh(struct app_proc_table *t)
 	return listing;
 }
 
+const struct app_proc_entry *app_proc_table_find(const struct app_proc_table *t, int32_t pid)
+{
+	uint32_t lo = 0;
+	uint32_t hi = t->n;
+	while (lo < hi) { /* O(log n) */
+		uint32_t mid = lo + (hi - lo) / 2;
+		const struct app_proc_entry *e = &t->slot[t->order[mid]];
+		if (e->h.pid == pid) {
+			return e;
+		}
+		if (e->h.pid < pid) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return NULL;
+}
+
 void app_proc_table_close(struct app_proc_table *t)
 {
 	for (uint32_t k = 0; k < t->n; k++) {

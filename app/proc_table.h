@@ -73,6 +73,9 @@ void app_proc_table_init(struct app_proc_table *t, struct hal_procfs *fs, uint32
  * (the first PM_MAX_PROCESSES processes by pid are tracked). */
 pm_status app_proc_table_refresh(struct app_proc_table *t);
 
+/* The tracked entry of `pid` (binary search over the pid-sorted order), NULL when none. */
+const struct app_proc_entry *app_proc_table_find(const struct app_proc_table *t, int32_t pid);
+
 /* Closes every kept file. */
 void app_proc_table_close(struct app_proc_table *t);
 

@@ -62,22 +62,7 @@ static void model_event(struct app_run *run, uint32_t i, enum rt_sm_event ev, pm
 
 static const struct app_proc_entry *find_proc(const struct app_run *run, int32_t pid)
 {
-	const struct app_proc_table *t = &run->procs;
-	uint32_t lo = 0;
-	uint32_t hi = t->n;
-	while (lo < hi) { /* binary search over the pid-sorted order: O(log n) */
-		uint32_t mid = lo + (hi - lo) / 2;
-		const struct app_proc_entry *e = &t->slot[t->order[mid]];
-		if (e->h.pid == pid) {
-			return e;
-		}
-		if (e->h.pid < pid) {
-			lo = mid + 1;
-		} else {
-			hi = mid;
-		}
-	}
-	return NULL;
+	return app_proc_table_find(&run->procs, pid);
 }
 
 static bool process_matches(struct app_run *run, const struct rt_discovery *d, const struct app_proc_entry *e)

@@ -93,12 +93,7 @@ static struct app_proc_table table;
 
 static const struct app_proc_entry *find(int32_t pid)
 {
-	for (uint32_t k = 0; k < table.n; k++) {
-		if (table.slot[table.order[k]].h.pid == pid) {
-			return &table.slot[table.order[k]];
-		}
-	}
-	return NULL;
+	return app_proc_table_find(&table, pid);
 }
 
 static void test_table_counts_states(void **state)

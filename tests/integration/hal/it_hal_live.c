@@ -497,13 +497,7 @@ static void test_cmdline_and_table(void **state)
 	app_proc_table_init(&table, &fs, HAL_PROC_BASIC);
 	pm_status rs = app_proc_table_refresh(&table);
 	assert_true(rs == PM_OK || rs == PM_ERR_NOSPACE);
-	int found = 0;
-	for (uint32_t k = 0; k < table.n; k++) {
-		if (table.slot[table.order[k]].h.pid == pid) {
-			found = 1;
-		}
-	}
-	assert_true(found);
+	assert_non_null(app_proc_table_find(&table, pid));
 	reap(pid);
 	rs = app_proc_table_refresh(&table);
 	assert_true(rs == PM_OK || rs == PM_ERR_NOSPACE);
@@ -1185,12 +1179,7 @@ static int64_t pread_fake_mark(int fd, void *buf, size_t len, int64_t offset)
 
 static int table_has(const struct app_proc_table *t, pid_t pid)
 {
-	for (uint32_t k = 0; k < t->n; k++) {
-		if (t->slot[t->order[k]].h.pid == pid) {
-			return 1;
-		}
-	}
-	return 0;
+	return app_proc_table_find(t, (int32_t)pid) != NULL;
 }
 
 static void test_discovery_mark(void **state)
