@@ -121,6 +121,22 @@ pm_status hal_write_all(int fd, const void *buf, size_t len)
 	return left == 0 ? PM_OK : PM_ERR_IO;
 }
 
+/* Installs `handler` for each of sigs[0..n). No SA_RESTART: a blocking wait returns EINTR so the
+ * loop sees the flag. */
+static pm_status catch_signals(void (*handler)(int), const int *sigs, size_t n)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;
+	(void)sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < n; i++) {
+		if (sigaction(sigs[i], &sa, NULL) != 0) {
+			return pm_status_from_errno(errno);
+		}
+	}
+	return PM_OK;
+}
+
 static void on_stop(int sig)
 {
 	(void)sig;
@@ -131,17 +147,9 @@ static void on_stop(int sig)
 
 pm_status hal_term_catch_stop(volatile int *flag)
 {
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	g_stop_flag = flag;
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	(void)sigemptyset(&sa.sa_mask);
-	/* No SA_RESTART: a blocking wait returns EINTR so the loop sees the flag. */
-	if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0 ||
-	    sigaction(SIGHUP, &sa, NULL) != 0) {
-		return pm_status_from_errno(errno);
-	}
-	return PM_OK;
+	return catch_signals(on_stop, sigs, sizeof(sigs) / sizeof(sigs[0]));
 }
 
 static void on_resize(int sig)
@@ -154,13 +162,7 @@ static void on_resize(int sig)
 
 pm_status hal_term_catch_resize(volatile int *flag)
 {
+	static const int sigs[] = { SIGWINCH };
 	g_resize_flag = flag;
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_resize;
-	(void)sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGWINCH, &sa, NULL) != 0) {
-		return pm_status_from_errno(errno);
-	}
-	return PM_OK;
+	return catch_signals(on_resize, sigs, 1);
 }
